@@ -1,0 +1,126 @@
+"""Efficacy claims and study reports, from the cue hits of each sentence.
+
+A claim is a sentence in which an efficacy predicate ("helps", "reduces",
+"stimulates", "effective in") reaches a health target (a topic cue: hair,
+inflammation, pain, ...), or that holds a self-contained outcome phrase
+("regrows hair", "anti-aging"), about a treatment or the reader, and that is
+not negated or framed as unproven. A study report is a sentence that names a
+study model (mice, cell culture, tissue, a human trial); the model carries
+over to the following sentences of the same block that report its results.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from . import Analysis, Claim, Sentence, Study
+
+#: How far (in characters) a target may follow its predicate.
+TARGET_REACH = 90
+#: How far before a predicate a negation cancels it.
+NEGATION_REACH = 16
+CLAIM_BLOCK_KINDS = ("heading", "list_item", "table_cell")
+
+
+def sentence_topics(analysis: Analysis, start: int, end: int) -> dict[str, list[tuple[int, int]]]:
+    found = {}
+    for name in analysis.topic_names:
+        spans = analysis.cue(name, start, end)
+        if spans:
+            found[name] = spans
+    return found
+
+
+def _about_treatment(analysis: Analysis, sentence: Sentence) -> bool:
+    s, e = sentence.start, sentence.end
+    return (
+        analysis.has_cue("treatment", s, e)
+        or analysis.has_cue("subject", s, min(e, s + 12))
+        or analysis.has_cue("people", s, e)
+        or analysis.block_kind(sentence) in CLAIM_BLOCK_KINDS
+    )
+
+
+def claim_in(analysis: Analysis, sentence: Sentence) -> Claim | None:
+    from . import Claim
+
+    s, e = sentence.start, sentence.end
+    topics = sentence_topics(analysis, s, e)
+    candidates: list[tuple[int, int]] = []
+    reached: list[tuple[int, int]] = []
+    for ps, pe in analysis.cue("outcome", s, e):
+        if not analysis.has_cue("negation", max(s, ps - NEGATION_REACH), ps):
+            candidates.append((ps, pe))
+            reached.append((ps, pe))
+    if topics:
+        targets = sorted(span for spans in topics.values() for span in spans)
+        for ps, pe in analysis.cue("efficacy", s, e):
+            if analysis.has_cue("negation", max(s, ps - NEGATION_REACH), ps):
+                continue
+            reach = [t for t in targets if t[0] >= ps and t[0] - pe <= TARGET_REACH]
+            if reach:
+                candidates.append((ps, max(reach[0][1], pe)))
+                reached.extend(_same_clause(analysis.prose.text, reach))
+    if not candidates:
+        return None
+    if analysis.has_cue("unproven", s, e) or not _about_treatment(analysis, sentence):
+        return None
+    start = min(c[0] for c in candidates)
+    end = max(c[1] for c in candidates if c[0] == start)
+    claim_topics = frozenset(
+        name for name, spans in topics.items()
+        if any(ts < re_ and rs < te for ts, te in spans for rs, re_ in reached)
+    )
+    return Claim(sentence.index, start, end, claim_topics, analysis.has_cue("hedge", s, e))
+
+
+def _same_clause(text: str, targets: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The first target and those after it up to the end of its clause."""
+    first = targets[0]
+    out = [first]
+    for target in targets[1:]:
+        if any(ch in ",;:()" for ch in text[out[-1][1]:target[0]]):
+            break
+        out.append(target)
+    return out
+
+
+def find_claims(analysis: Analysis) -> list[Claim]:
+    claims = []
+    for sentence in analysis.prose_sentences:
+        claim = claim_in(analysis, sentence)
+        if claim is not None:
+            claims.append(claim)
+    return claims
+
+
+def models_in(analysis: Analysis, sentence: Sentence) -> set[str]:
+    s, e = sentence.start, sentence.end
+    models = {m for m in ("animal_model", "cell_model", "tissue_model") if analysis.has_cue(m, s, e)}
+    if analysis.has_cue("human_study", s, e):
+        models.add("human_study")
+    return models
+
+
+def find_studies(analysis: Analysis) -> list[Study]:
+    """Study reports, with the model of a study carried to the sentences that report it."""
+    from . import Study
+
+    studies: list[Study] = []
+    carried: set[str] = set()
+    carried_block = -1
+    for sentence in analysis.prose_sentences:
+        if sentence.block != carried_block:
+            carried = set()
+        models = models_in(analysis, sentence)
+        is_intro = analysis.has_cue("study_intro", sentence.start, sentence.end)
+        if models and is_intro:
+            carried, carried_block = set(models), sentence.block
+        elif not models and carried:
+            models = set(carried)
+        if not models:
+            continue
+        topics = frozenset(sentence_topics(analysis, sentence.start, sentence.end))
+        studies.append(Study(sentence.index, frozenset(models), topics))
+    return studies

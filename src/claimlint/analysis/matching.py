@@ -1,0 +1,61 @@
+"""Run every phrase list and regex of the rule pack once per document.
+
+Phrase lists share one spaCy ``PhraseMatcher`` (on ``LOWER``, over the
+normalised analysis text); regexes are compiled once and run over the same
+string. Each pattern group has a key (``cue:NAME`` or ``rule:ID``) and the
+result is, for each key, the sorted list of (start, end) character spans.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import Iterable
+
+Span = tuple[int, int]
+
+
+class PatternIndex:
+    """Phrase and regex pattern groups, compiled once, matched once per document."""
+
+    def __init__(self, nlp, groups: Iterable[tuple[str, list[str], list[str], bool]]):
+        from spacy.matcher import PhraseMatcher
+
+        self._matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self._regexes: list[tuple[str, re.Pattern[str]]] = []
+        self._keys: dict[int, str] = {}
+        for key, phrases, regexes, ignorecase in groups:
+            if phrases:
+                patterns = list(nlp.tokenizer.pipe(p.lower() for p in phrases))
+                self._matcher.add(key, patterns)
+                self._keys[nlp.vocab.strings[key]] = key
+            flags = re.IGNORECASE if ignorecase else 0
+            for pattern in regexes:
+                self._regexes.append((key, re.compile(pattern, flags)))
+        self._merged = _merge_by_key(self._regexes)
+
+    def match(self, doc, text: str) -> dict[str, list[Span]]:
+        found: dict[str, list[Span]] = defaultdict(list)
+        if len(self._matcher):
+            for match_id, start, end in self._matcher(doc):
+                span = doc[start:end]
+                found[self._keys[match_id]].append((span.start_char, span.end_char))
+        for key, regex in self._merged:
+            for m in regex.finditer(text):
+                if m.end() > m.start():
+                    found[key].append((m.start(), m.end()))
+        for spans in found.values():
+            spans.sort()
+        return found
+
+
+def _merge_by_key(regexes: list[tuple[str, re.Pattern[str]]]) -> list[tuple[str, re.Pattern[str]]]:
+    """Join the regexes of one key into one alternation when their flags agree."""
+    by_key: dict[tuple[str, int], list[str]] = defaultdict(list)
+    order: list[tuple[str, int]] = []
+    for key, regex in regexes:
+        k = (key, regex.flags)
+        if k not in by_key:
+            order.append(k)
+        by_key[k].append(f"(?:{regex.pattern})")
+    return [(key, re.compile("|".join(by_key[(key, flags)]), flags)) for key, flags in order]

@@ -1,0 +1,125 @@
+"""The library API: lint text or paths into a ``Report``. Never prints, never exits.
+
+    >>> from claimlint import lint_text
+    >>> report = lint_text("Our serum cures acne.", format="text")
+    >>> [f.rule for f in report.findings]
+    ['CL201', 'CL501', 'CL401']
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable
+
+from . import __version__
+from .bibliography import load_bibliography
+from .config import Config, config_line, find_config
+from .engine import Engine
+from .files import InputError, discover, read_file
+from .loader import RuleError, RulePack, builtin_rules_dir, load_pack
+from .models import Diagnostic, Finding, Report, ToolInfo
+from .rule_model import Rule
+from .sources import format_for_path, read_document
+from .suppress import apply_suppressions
+
+_ENGINES: dict[tuple, Engine] = {}
+
+
+def rule_dirs_for(config: Config) -> list[Path]:
+    dirs = [builtin_rules_dir()]
+    base = Path(config.source).parent if config.source else Path.cwd()
+    dirs += [(base / d) for d in config.rule_dirs]
+    return dirs
+
+
+def load_rule_pack(config: Config | None = None) -> RulePack:
+    return load_pack(rule_dirs_for(config or Config()))
+
+
+def select_rules(pack: RulePack, config: Config) -> list[Rule]:
+    """The rules a config selects, in id order. Unknown names are errors."""
+
+    def resolve(key: str, setting: str) -> list[Rule]:
+        rules = pack.resolve(key)
+        if not rules:
+            raise RuleError(config.source or "<config>", config_line(config, setting) if config.source else None,
+                            f"{setting}: unknown rule id, name or category '{key}'")
+        return rules
+
+    if config.select:
+        chosen = {r.id for key in config.select for r in resolve(key, "select")}
+    else:
+        chosen = {r.id for r in pack.rules.values() if r.default_enabled}
+    chosen |= {r.id for key in config.extend_select for r in resolve(key, "extend-select")}
+    chosen -= {r.id for key in config.ignore for r in resolve(key, "ignore")}
+    for key in config.severity:
+        resolve(key, "severity")
+    rules = [pack.rules[i] for i in sorted(chosen)]
+    return [r for r in rules if not r.profiles or config.profile in r.profiles or config.profile == "general"]
+
+
+def severities_for(pack: RulePack, config: Config) -> dict[str, str]:
+    out: dict[str, str] = {}
+    # categories first, then names and ids, so the most specific wins
+    for key, level in sorted(config.severity.items(), key=lambda kv: kv[0] in {r.category for r in pack.rules.values()}, reverse=True):
+        for rule in pack.resolve(key):
+            out[rule.id] = level
+    return out
+
+
+def get_engine(config: Config | None = None) -> Engine:
+    """The engine for a config, built once per process and reused."""
+    config = config or Config()
+    key = (tuple(str(d) for d in rule_dirs_for(config)), tuple(config.select), tuple(config.extend_select),
+           tuple(config.ignore), tuple(sorted(config.severity.items())), config.profile, config.model)
+    engine = _ENGINES.get(key)
+    if engine is None:
+        pack = load_rule_pack(config)
+        engine = Engine(pack, select_rules(pack, config), severities_for(pack, config), model=config.model)
+        _ENGINES[key] = engine
+    return engine
+
+
+def _bibliography(config: Config) -> list[str]:
+    return load_bibliography(config.bib) if config.bib else []
+
+
+def lint_document_text(engine: Engine, text: str, path: str, format: str, bibliography: list[str]) -> tuple[list[Finding], list[Diagnostic]]:
+    document = read_document(text, path, format)
+    findings = engine.lint(document, bibliography)
+    return apply_suppressions(document, engine.pack, findings)
+
+
+def lint_text(text: str, *, format: str = "markdown", path: str | None = None, config: Config | None = None) -> Report:
+    """Lint one document given as a string. ``format`` is markdown, html or text."""
+    config = config or Config()
+    engine = get_engine(config)
+    findings, problems = lint_document_text(engine, text, path or "<text>", format, _bibliography(config))
+    report = Report(tool=ToolInfo(version=__version__), findings=findings, errors=problems)
+    report.summary.files = 1
+    return report.summarise()
+
+
+def lint_paths(paths: Iterable[str], *, config: Config | None = None, input_format: str | None = None,
+               encoding: str | None = None) -> Report:
+    """Lint files and folders. Unreadable files become ``errors``; the rest are still linted."""
+    paths = list(paths)
+    if config is None:
+        config = find_config(Path(paths[0]) if paths else Path.cwd())
+    engine = get_engine(config)
+    bibliography = _bibliography(config)
+    files, missing = discover(paths, config.include or None, config.exclude)
+    report = Report(tool=ToolInfo(version=__version__))
+    report.errors += [Diagnostic(path=m, message="no such file or directory") for m in missing]
+    for path in files:
+        try:
+            text = read_file(path, encoding)
+        except InputError as exc:
+            level = "warning" if "binary" in str(exc) else "error"
+            report.errors.append(Diagnostic(path=path, message=str(exc), level=level))
+            continue
+        findings, problems = lint_document_text(engine, text, path, input_format or format_for_path(path), bibliography)
+        report.findings += findings
+        report.errors += problems
+        report.summary.files += 1
+    return report.summarise()

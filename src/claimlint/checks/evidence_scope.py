@@ -1,0 +1,65 @@
+"""``evidence-scope``: claims whose only support is animal, cell or tissue work.
+
+Two findings: the in-sentence leap (a non-human result and, in the same
+sentence, the reader or people: "in mice ... so it can help you"), and the
+document-level one: a claim about a topic (hair, inflammation, ...) for which
+every study the document describes is non-human.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from ..analysis import NON_HUMAN_MODELS, Analysis
+from ..analysis.claims import models_in
+from ..rule_model import EvidenceScopeCheck, Rule
+from .base import Hit, RunCheck, keep
+
+
+def _leaps(analysis: Analysis) -> Iterable[Hit]:
+    for sentence in analysis.prose_sentences:
+        s, e = sentence.start, sentence.end
+        animal = [h for m in NON_HUMAN_MODELS for h in analysis.cue(m, s, e)]
+        if not animal or analysis.has_cue("species_caveat", s, e):
+            continue
+        first_model = min(animal)
+        people = [p for p in analysis.cue("people", s, e) if p[0] > first_model[1]]
+        if people and (analysis.has_cue("efficacy", s, e) or analysis.has_cue("outcome", s, e)):
+            yield Hit(people[0][0], people[0][1])
+
+
+def _unsupported(analysis: Analysis) -> Iterable[Hit]:
+    support: dict[str, set[str]] = {}
+    study_sentences = set()
+    for study in analysis.studies:
+        study_sentences.add(study.sentence)
+        for topic in study.topics:
+            support.setdefault(topic, set()).update(study.models)
+    for claim in analysis.claims:
+        sentence = analysis.sentences[claim.sentence]
+        if claim.sentence in study_sentences and models_in(analysis, sentence) - {"human_study"}:
+            continue  # a result kept in its own species
+        if analysis.has_cue("species_caveat", sentence.start, sentence.end):
+            continue
+        for topic in sorted(claim.topics):
+            models = support.get(topic)
+            if models and "human_study" not in models:
+                yield Hit(claim.start, claim.end)
+                break
+
+
+def compile_check(rule: Rule) -> RunCheck:
+    check = rule.check
+    assert isinstance(check, EvidenceScopeCheck)
+
+    def run(analysis: Analysis) -> Iterable[Hit]:
+        hits: dict[int, Hit] = {}
+        if check.leap:
+            for hit in _leaps(analysis):
+                hits.setdefault(analysis.sentence_at(hit.start).index, hit)
+        if check.document:
+            for hit in _unsupported(analysis):
+                hits.setdefault(analysis.sentence_at(hit.start).index, hit)
+        return keep(rule, analysis, [hits[k] for k in sorted(hits)])
+
+    return run

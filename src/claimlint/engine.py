@@ -1,0 +1,102 @@
+"""The engine: compile a rule pack once, then lint documents into findings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .analysis import CORE_CUES, TOPIC_PREFIX, Analysis, Analyzer
+from .checks import CHECK_TYPES, DOCUMENT_LEVEL, Hit, RunCheck
+from .checks.existence import pattern_group
+from .document import Document
+from .loader import RuleError, RulePack
+from .models import Finding, Severity
+from .nlp import get_pipeline
+from .rule_model import ExistenceCheck, Rule
+
+
+
+
+@dataclass
+class CompiledRule:
+    rule: Rule
+    run: RunCheck
+    severity: Severity
+
+
+class Engine:
+    """A rule pack compiled against the shared pipeline. Build once, lint many."""
+
+    def __init__(self, pack: RulePack, rules: list[Rule], severities: dict[str, Severity] | None = None,
+                 model: str | None = None):
+        missing = [c for c in CORE_CUES if c not in pack.cues]
+        if missing:
+            raise RuleError("rules/_shared", None, f"missing core cue sets: {', '.join(missing)}")
+        self.pack = pack
+        severities = severities or {}
+        self.rules = [
+            CompiledRule(r, CHECK_TYPES[r.check.type](r), severities.get(r.id, r.severity)) for r in rules
+        ]
+        groups = [("cue:" + name, cue.phrases, cue.regex, True) for name, cue in pack.cues.items()]
+        groups += [pattern_group(r) for r in rules if isinstance(r.check, ExistenceCheck)]
+        topics = tuple(sorted(n for n in pack.cues if n.startswith(TOPIC_PREFIX)))
+        self.analyzer = Analyzer(get_pipeline(model), groups, topics)
+        self._document_rules = {r.id for r in rules if r.check.type in DOCUMENT_LEVEL}
+
+    def analyze(self, document: Document, bibliography: list[str] | None = None) -> Analysis:
+        return self.analyzer.analyze(document, bibliography)
+
+    def lint(self, document: Document, bibliography: list[str] | None = None) -> list[Finding]:
+        if not document.blocks:
+            return []
+        analysis = self.analyze(document, bibliography)
+        findings: list[Finding] = []
+        for compiled in self.rules:
+            for hit in compiled.run(analysis):
+                findings.append(self._finding(document, analysis, compiled, hit))
+        findings.sort(key=lambda f: (f.offset, f.end_offset, f.rule))
+        return _one_per_category(findings, self._document_rules)
+
+    @staticmethod
+    def _finding(document: Document, analysis: Analysis, compiled: CompiledRule, hit: Hit) -> Finding:
+        rule = compiled.rule
+        start, end = analysis.prose.original_span(hit.start, hit.end)
+        line, column = document.line_col(start)
+        end_line, end_column = document.line_col(end)
+        matched = analysis.text_of(hit.start, hit.end)
+        return Finding(
+            path=document.path,
+            rule=rule.id,
+            name=rule.name,
+            category=rule.category,
+            severity=compiled.severity,
+            message=rule.render_message(hit.label or matched),
+            text=document.text[start:end],
+            line=line,
+            column=column,
+            end_line=end_line,
+            end_column=end_column,
+            offset=start,
+            end_offset=end,
+            suggestion=hit.suggestion,
+            fix_hint=rule.docs.instead.strip(),
+        )
+
+
+def _one_per_category(findings: list[Finding], document_rules: set[str]) -> list[Finding]:
+    """Of findings of one category that overlap, keep the most severe (then the lowest id).
+
+    Two evidence-language rules matching "have also demonstrated" are one problem
+    to the writer, not two. Document-level findings are kept as they are.
+    """
+    rank = {"error": 0, "warning": 1, "info": 2}
+    kept: list[Finding] = []
+    for finding in sorted(findings, key=lambda f: (rank[f.severity], f.rule)):
+        if finding.rule not in document_rules and any(
+            k.category == finding.category and k.rule not in document_rules
+            and k.offset < finding.end_offset and finding.offset < k.end_offset
+            for k in kept
+        ):
+            continue
+        kept.append(finding)
+    kept.sort(key=lambda f: (f.offset, f.end_offset, f.rule))
+    return kept

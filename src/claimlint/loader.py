@@ -1,0 +1,219 @@
+"""Load rule packs and cue sets from YAML, with ``path:line: what is wrong`` errors."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from .rule_model import Rule
+
+MAX_YAML_BYTES = 2_000_000
+MAX_YAML_NODES = 200_000
+
+
+class RuleError(Exception):
+    """A rule, cue or config file is wrong. ``str()`` is ``path:line: message``."""
+
+    def __init__(self, path: str | Path, line: int | None, message: str):
+        self.path, self.line, self.message = str(path), line, message
+        where = f"{self.path}:{line}" if line else self.path
+        super().__init__(f"{where}: {message}")
+
+
+class CueSet(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    description: str = ""
+    phrases: list[str] = Field(default_factory=list)
+    regex: list[str] = Field(default_factory=list)
+
+    @field_validator("regex")
+    @classmethod
+    def _compiles(cls, value: list[str]) -> list[str]:
+        for pattern in value:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"invalid regex {pattern!r}: {exc}") from None
+        return value
+
+
+class CueFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    cues: dict[str, CueSet]
+
+
+@dataclass
+class RulePack:
+    """Rules by id and the cue sets they share, with the file each came from."""
+
+    rules: dict[str, Rule] = field(default_factory=dict)
+    cues: dict[str, CueSet] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
+
+    def resolve(self, key: str) -> list[Rule]:
+        """Rules named by an id, an alias, a name or a category."""
+        return [
+            r
+            for r in self.rules.values()
+            if key in (r.id, r.name, r.category) or key in r.aliases
+        ]
+
+
+def builtin_rules_dir() -> Path:
+    """The rule pack shipped in the wheel, or ``rules/`` of a source checkout."""
+    packaged = Path(str(resources.files("claimlint"))) / "rules"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "rules"
+
+
+def read_yaml(path: Path) -> Any:
+    """Parse one YAML file safely, keeping line numbers (ruamel round-trip nodes)."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise RuleError(path, None, f"cannot read: {exc.strerror or exc}") from None
+    if len(raw) > MAX_YAML_BYTES:
+        raise RuleError(path, None, f"file is larger than {MAX_YAML_BYTES} bytes")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise RuleError(path, None, f"not valid UTF-8 at byte {exc.start}") from None
+    yaml = YAML(typ="rt")
+    yaml.allow_duplicate_keys = False
+    try:
+        data = yaml.load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        raise RuleError(path, line, f"invalid YAML: {exc.problem or exc.context}") from None
+    except YAMLError as exc:
+        raise RuleError(path, None, f"invalid YAML: {exc}") from None
+    _count_nodes(path, data)
+    return data
+
+
+def _count_nodes(path: Path, data: Any) -> None:
+    """Refuse documents that expand to huge trees (alias bombs)."""
+    seen = 0
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        seen += 1
+        if seen > MAX_YAML_NODES:
+            raise RuleError(path, None, f"YAML expands to more than {MAX_YAML_NODES} nodes (alias bomb?)")
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+
+
+def plain(node: Any) -> Any:
+    """ruamel nodes -> plain dicts, lists and scalars for pydantic."""
+    if isinstance(node, dict):
+        return {str(k): plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [plain(v) for v in node]
+    if node is not None and type(node).__module__.startswith("ruamel"):
+        for base in (bool, int, float, str):
+            if isinstance(node, base):
+                return base(node)
+    return node
+
+
+def line_of(node: Any, loc: tuple[Any, ...]) -> int | None:
+    """The 1-based line of the deepest node of ``loc`` that ruamel kept a position for."""
+    line = None
+    if isinstance(node, (CommentedMap, CommentedSeq)):
+        line = node.lc.line + 1
+    for key in loc:
+        try:
+            if isinstance(node, CommentedMap) and key in node:
+                line = node.lc.key(key)[0] + 1
+                node = node[key]
+            elif isinstance(node, CommentedSeq) and isinstance(key, int) and key < len(node):
+                line = node.lc.item(key)[0] + 1
+                node = node[key]
+            else:
+                break
+        except (KeyError, TypeError, AttributeError):
+            break
+    return line
+
+
+def validate(model: type[BaseModel], data: Any, path: Path) -> Any:
+    """Validate ``data`` against ``model``; the first error becomes a RuleError."""
+    if not isinstance(data, dict):
+        raise RuleError(path, 1, f"expected a mapping at the top level, got {type(data).__name__}")
+    try:
+        return model.model_validate(plain(data))
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p in _UNION_TAGS))
+        field_path = ".".join(str(p) for p in loc) or "(top level)"
+        message = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            message = "unknown key"
+        raise RuleError(path, line_of(data, loc), f"{field_path}: {message}") from None
+
+
+_UNION_TAGS = {"existence", "claim", "evidence-scope", "document-requires", "citation", "function-after"}
+
+
+def load_cues(path: Path) -> dict[str, CueSet]:
+    return dict(validate(CueFile, read_yaml(path), path).cues)
+
+
+def load_rule_file(path: Path) -> Rule:
+    rule = validate(Rule, read_yaml(path), path)
+    expected = f"{rule.id}-{rule.name}"
+    if path.stem != expected:
+        raise RuleError(path, 1, f"file name must be '{expected}.yaml' (id-name)")
+    return rule
+
+
+def load_pack(dirs: list[Path]) -> RulePack:
+    """Load the rules and cues of several directories; later ones add to earlier ones."""
+    pack = RulePack()
+    for directory in dirs:
+        if not directory.is_dir():
+            raise RuleError(directory, None, "rule directory does not exist")
+        for cue_path in sorted(directory.glob("_shared/*.y*ml")):
+            for name, cue in load_cues(cue_path).items():
+                if name in pack.cues and str(directory) == str(dirs[0]):
+                    raise RuleError(cue_path, None, f"cue '{name}' is defined twice")
+                pack.cues[name] = cue
+        for rule_path in sorted(directory.rglob("*.y*ml")):
+            if "_shared" in rule_path.relative_to(directory).parts:
+                continue
+            rule = load_rule_file(rule_path)
+            for key in [rule.id, *rule.aliases]:
+                if key in pack.rules or any(key in r.aliases for r in pack.rules.values()):
+                    raise RuleError(rule_path, 1, f"rule id '{key}' is already used by {pack.sources.get(key, 'another rule')}")
+            if any(r.name == rule.name for r in pack.rules.values()):
+                raise RuleError(rule_path, 1, f"rule name '{rule.name}' is already used")
+            pack.rules[rule.id] = rule
+            pack.sources[rule.id] = str(rule_path)
+    for rule_id, rule in pack.rules.items():
+        for cue in referenced_cues(rule):
+            if cue not in pack.cues:
+                raise RuleError(pack.sources[rule_id], None, f"unknown cue '{cue}' (known: {', '.join(sorted(pack.cues))})")
+    return pack
+
+
+def referenced_cues(rule: Rule) -> list[str]:
+    check = rule.check
+    names = [c.cue for c in check.unless] + [c.cue for c in check.requires]
+    names += list(getattr(check, "cues", []))
+    names += list(getattr(check, "any_of", [])) + list(getattr(check, "not_after", []))
+    return names
