@@ -1,0 +1,229 @@
+"""The command line: a thin layer over the API. ``main(argv) -> exit code``.
+
+Exit codes: 0 no finding at or above ``--fail-on``; 1 findings; 2 usage,
+config, rule or input errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from . import __version__
+from .config import Config, find_config, load_config
+from .loader import RuleError, builtin_rules_dir
+from .models import SEVERITY_ORDER, Report
+
+COMMANDS = ("check", "rules", "explain", "test-rules")
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # never sys.exit from inside the parser
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def _csv(value: str) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="claimlint", description="Lint health-marketing copy for unsupported claims.")
+    parser.add_argument("--version", action="version", version=f"claimlint {__version__}")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    check = sub.add_parser("check", help="lint files and folders (the default command)")
+    check.add_argument("paths", nargs="*", help="files or folders; '-' reads standard input")
+    check.add_argument("--format", choices=_formats(), default="text")
+    check.add_argument("--output", "-o", help="write the report to this file instead of standard output")
+    check.add_argument("--select", type=_csv, help="only these rules (ids, names or categories, comma-separated)")
+    check.add_argument("--extend-select", type=_csv, help="add these rules to the selection")
+    check.add_argument("--ignore", type=_csv, help="skip these rules")
+    check.add_argument("--severity", action="append", default=[], metavar="RULE=LEVEL",
+                       help="override a rule's (or category's) severity: info, warning or error")
+    check.add_argument("--fail-on", choices=list(SEVERITY_ORDER), help="lowest severity that fails the run")
+    check.add_argument("--config", help="use this config file instead of searching for one")
+    check.add_argument("--rules-dir", action="append", default=[], help="an extra rule directory")
+    check.add_argument("--include", type=_csv, help="file globs to lint in folders")
+    check.add_argument("--exclude", type=_csv, help="file or folder globs to skip")
+    check.add_argument("--input-format", choices=["markdown", "html", "text"], help="override the format from the extension")
+    check.add_argument("--stdin-filename", help="the path to report for standard input")
+    check.add_argument("--encoding", help="decode files with this encoding instead of UTF-8")
+    check.add_argument("--bib", help="a BibTeX or CSL-JSON bibliography citations may resolve to")
+    check.add_argument("--model", help="an installed spaCy pipeline to use (optional)")
+    check.add_argument("--show-suppressed", action="store_true", help="show suppressed findings in text output")
+    check.add_argument("--no-source", action="store_true", help="text output: one line per finding")
+
+    rules = sub.add_parser("rules", help="list the rule pack")
+    rules.add_argument("--format", choices=["text", "json"], default="text")
+    rules.add_argument("--config", help="config file (for extra rule directories)")
+
+    explain = sub.add_parser("explain", help="print a rule's documentation")
+    explain.add_argument("rule", help="rule id, alias or name")
+    explain.add_argument("--config", help="config file (for extra rule directories)")
+
+    test = sub.add_parser("test-rules", help="run every rule's own examples")
+    test.add_argument("dirs", nargs="*", help="rule directories (default: the built-in pack)")
+    test.add_argument("--verbose", "-v", action="store_true")
+    return parser
+
+
+def _formats() -> list[str]:
+    from .formatters import FORMATTERS
+
+    return list(FORMATTERS)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if not args_list or (args_list[0] not in COMMANDS and args_list[0] not in ("-h", "--help", "--version")):
+        args_list.insert(0, "check")
+    try:
+        args = build_parser().parse_args(args_list)
+        handler = {"check": cmd_check, "rules": cmd_rules, "explain": cmd_explain, "test-rules": cmd_test_rules}
+        return handler[args.command](args)
+    except UsageError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_ERROR
+    except RuleError as exc:
+        print(f"claimlint: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except SystemExit as exc:  # --help / --version
+        return int(exc.code or 0)
+    except KeyboardInterrupt:
+        print("claimlint: interrupted", file=sys.stderr)
+        return 130
+
+
+def _config_for(args: argparse.Namespace, start: Path) -> Config:
+    config = load_config(Path(args.config)) if getattr(args, "config", None) else find_config(start)
+    updates: dict[str, object] = {}
+    for key in ("select", "extend_select", "ignore", "fail_on", "include", "exclude", "bib", "model"):
+        value = getattr(args, key, None)
+        if value is not None:
+            updates[key] = value
+    if getattr(args, "rules_dir", None):
+        updates["rule_dirs"] = list(config.rule_dirs) + [str(Path(d).resolve()) for d in args.rules_dir]
+    severity = dict(config.severity)
+    for item in getattr(args, "severity", []) or []:
+        key, _, level = item.partition("=")
+        if level not in SEVERITY_ORDER or not key:
+            raise UsageError(f"claimlint: --severity expects RULE=info|warning|error, got {item!r}")
+        severity[key] = level
+    updates["severity"] = severity
+    return config.model_copy(update=updates)
+
+
+def exit_code(report: Report, fail_on: str) -> int:
+    if any(e.level == "error" for e in report.errors):
+        return EXIT_ERROR
+    threshold = SEVERITY_ORDER[fail_on]
+    if any(SEVERITY_ORDER[f.severity] >= threshold for f in report.active_findings):
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .api import lint_paths, lint_text
+    from .files import InputError, decode
+    from .formatters import render
+
+    if not args.paths:
+        raise UsageError("claimlint: no paths given (use '-' to read standard input)")
+    start = Path(args.stdin_filename or ".") if args.paths == ["-"] else Path(args.paths[0])
+    config = _config_for(args, start)
+    sources: dict[str, str] = {}
+    if args.paths == ["-"]:
+        from .sources import format_for_path
+
+        name = args.stdin_filename or "<stdin>"
+        try:
+            text = decode(sys.stdin.buffer.read(), name, args.encoding)
+        except InputError as exc:
+            print(f"{name}: error: {exc}", file=sys.stderr)
+            return EXIT_ERROR
+        fmt = args.input_format or (format_for_path(name) if args.stdin_filename else "markdown")
+        report = lint_text(text, format=fmt, path=name, config=config)
+        sources[name] = text
+    elif "-" in args.paths:
+        raise UsageError("claimlint: '-' (standard input) cannot be mixed with other paths")
+    else:
+        report = lint_paths(args.paths, config=config, input_format=args.input_format, encoding=args.encoding)
+    output = render(report, args.format, show_source=not args.no_source,
+                    show_suppressed=args.show_suppressed, sources=sources)
+    if args.output:
+        _write_atomic(Path(args.output), output)
+    else:
+        sys.stdout.write(output)
+    return exit_code(report, config.fail_on)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    import os
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(dir=str(path.parent or Path(".")), prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    import json
+
+    from .api import load_rule_pack
+
+    pack = load_rule_pack(_config_for(args, Path(".")))
+    rules = sorted(pack.rules.values(), key=lambda r: r.id)
+    if args.format == "json":
+        rows = [{"id": r.id, "name": r.name, "category": r.category, "severity": r.severity,
+                 "default_enabled": r.default_enabled, "summary": r.summary} for r in rules]
+        print(json.dumps(rows, indent=2))
+        return EXIT_OK
+    widths = (5, max(len(r.name) for r in rules), max(len(r.category) for r in rules), 7)
+    header = ("id", "name", "category", "severity")
+    print("  ".join(h.ljust(w) for h, w in zip(header, widths)) + "  summary")
+    for r in rules:
+        cells = (r.id, r.name, r.category, r.severity)
+        note = "" if r.default_enabled else " (opt-in)"
+        print("  ".join(c.ljust(w) for c, w in zip(cells, widths)) + f"  {r.summary}{note}")
+    print(f"\n{len(rules)} rules.")
+    return EXIT_OK
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from .api import load_rule_pack
+    from .explain import explain_rule
+
+    pack = load_rule_pack(_config_for(args, Path(".")))
+    matches = [r for r in pack.rules.values() if args.rule in (r.id, r.name) or args.rule in r.aliases]
+    if not matches:
+        print(f"claimlint: error: unknown rule '{args.rule}' (see 'claimlint rules')", file=sys.stderr)
+        return EXIT_ERROR
+    sys.stdout.write(explain_rule(matches[0]))
+    return EXIT_OK
+
+
+def cmd_test_rules(args: argparse.Namespace) -> int:
+    from .testing import run_all
+
+    builtin = builtin_rules_dir()
+    dirs = [builtin] + [Path(d) for d in args.dirs if Path(d).resolve() != builtin.resolve()]
+    results = run_all(dirs)
+    failed = [r for r in results if not r.ok]
+    for r in results:
+        if args.verbose or not r.ok:
+            status = "PASS" if r.ok else "FAIL"
+            print(f"{status} {r.case.id}: {r.detail}\n    {r.case.example.text.strip()[:200]!r}")
+    print(f"{len(results) - len(failed)} passed, {len(failed)} failed")
+    return EXIT_FINDINGS if failed else EXIT_OK

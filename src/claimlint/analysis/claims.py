@@ -60,8 +60,9 @@ def claim_in(analysis: Analysis, sentence: Sentence) -> Claim | None:
                 continue
             reach = [t for t in targets if t[0] >= ps and t[0] - pe <= TARGET_REACH]
             if reach:
-                candidates.append((ps, max(reach[0][1], pe)))
-                reached.extend(_same_clause(analysis.prose.text, reach))
+                clause = _same_clause(analysis.prose.text, reach)
+                candidates.append((ps, max(clause[-1][1], pe)))
+                reached.extend(clause)
     if not candidates:
         return None
     if analysis.has_cue("unproven", s, e) or not _about_treatment(analysis, sentence):

@@ -48,6 +48,7 @@ _CLOSES_P = BLOCK_LEVEL - {"body", "html", "head", "title", "td", "th", "tr", "c
 
 _ENTITY = re.compile(r"&(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[A-Za-z][A-Za-z0-9]*;?)")
 _SPECIAL = re.compile(r"[&\r\x00]")
+_TAG_START = re.compile(r"</?[A-Za-z]")
 _ATTR = re.compile(
     r"""([^\s/>"'=][^\s/>"'=]*)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>][^\s>]*)))?"""
 )
@@ -227,6 +228,9 @@ class _Reader(HTMLParser):
             # An unclosed comment: the tokenizer hands it over as text at the end.
             self.comments.append(Comment(self.source[start + 4 :], start + 4 + self.shift))
             self.dead = True
+            return
+        if data == "<" and _TAG_START.match(self.source, start) and self.source.find(">", start) == -1:
+            self.dead = True  # a tag cut off by the end of the file: drop it, like browsers
             return
         if self.skip_depth:
             return

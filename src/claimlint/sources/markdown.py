@@ -11,6 +11,7 @@ is skipped; link destinations are skipped explicitly so URLs never match.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -29,6 +30,14 @@ _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
 _GAP = " \t\f\v\r\n>*_[!#|-+.)0123456789\\="
 _PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _EMPHASIS = frozenset({"em_open", "em_close", "strong_open", "strong_close", "s_open", "s_close"})
+_CONTAINERS = {"blockquote_open": "blockquote", "list_item_open": "list_item"}
+_CELL_OR_HEADING = {"heading_open": "heading", "th_open": "table_cell", "td_open": "table_cell"}
+
+
+@lru_cache(maxsize=64)
+def _code_fence(markup: str) -> re.Pattern[str]:
+    """A backtick run of exactly ``len(markup)`` backticks."""
+    return re.compile(r"(?<!`)" + re.escape(markup) + r"(?!`)")
 
 
 def _line_starts(text: str) -> list[int]:
@@ -39,7 +48,7 @@ def _line_starts(text: str) -> list[int]:
 def _front_matter(text: str) -> tuple[int, dict[str, Any]]:
     """Return (end offset of a leading ``---`` YAML block or 0, parsed mapping)."""
     first = _NEWLINE.search(text)
-    if first is None or text[: first.start()].rstrip() != "---":
+    if first is None or text[: first.start()].lstrip("\ufeff").rstrip() != "---":
         return 0, {}
     pos = first.end()
     while pos < len(text):
@@ -77,22 +86,19 @@ class _Aligner:
     # -- block level -------------------------------------------------------
 
     def run(self, tokens: list[Token]) -> None:
+        """Turn the block token stream into blocks and comments."""
         containers: list[str] = []
         kind = "paragraph"
         for tok in tokens:
             t = tok.type
-            if t == "blockquote_open":
-                containers.append("blockquote")
-            elif t == "list_item_open":
-                containers.append("list_item")
+            if t in _CONTAINERS:
+                containers.append(_CONTAINERS[t])
             elif t in ("blockquote_close", "list_item_close") and containers:
                 containers.pop()
-            elif t == "heading_open":
-                kind = "heading"
+            elif t in _CELL_OR_HEADING:
+                kind = _CELL_OR_HEADING[t]
             elif t == "paragraph_open":
                 kind = containers[-1] if containers else "paragraph"
-            elif t in ("th_open", "td_open"):
-                kind = "table_cell"
             elif t == "inline":
                 self._inline(tok, kind)
             elif t == "html_block":
@@ -128,14 +134,15 @@ class _Aligner:
             line_end = m.start() if m else len(chunk)
             line = chunk[pos:line_end]
             body = content_lines[i] if i < len(content_lines) else line
-            cut = len(line) - len(body) if body and line.endswith(body) else 0
+            cut = len(line) - len(body) if line.endswith(body) else 0
             pieces.append("\x00" * cut + line[cut:] + (m.group() if m else ""))
             if m is None:
                 break
             pos = m.end()
         blocks, comments = html_reader.parse("".join(pieces), shift=start)
         self.blocks.extend(blocks)
-        self.comments.extend(comments)
+        # A comment body may hold masked prefixes: take it from the original text.
+        self.comments.extend(Comment(self.text[c.offset : c.offset + len(c.text)], c.offset) for c in comments)
         self.cursor = max(self.cursor, end)
 
     # -- inline level ------------------------------------------------------
@@ -183,7 +190,7 @@ class _Aligner:
                 if block is not None and not skip:
                     found.append(block)
             elif t == "html_inline":
-                pos, skip = self._html_inline(tok.content, pos, hi, b, skip)
+                pos, skip = self._html_inline(tok.content, pos, hi, b, skip, found)
             i += 1
         return pos
 
@@ -209,7 +216,10 @@ class _Aligner:
                     matched.append((decoded, q, m.end()))
                     i, q = i + len(decoded), m.end()
                     continue
-            if s == ch or (s == "\x00" and ch == "\ufffd"):
+            if s == "\x00" and ch == "\ufffd":  # markdown-it replaced a NUL: not prose
+                i, q = i + 1, q + 1
+                continue
+            if s == ch:
                 matched.append((ch, q, q + 1))
                 i, q = i + 1, q + 1
                 continue
@@ -228,7 +238,7 @@ class _Aligner:
         return matched[-1][2]
 
     def _skip_code(self, markup: str, pos: int, hi: int) -> int:
-        fence = re.compile(r"(?<!`)" + re.escape(markup) + r"(?!`)")
+        fence = _code_fence(markup)
         opening = fence.search(self.text, pos, hi)
         if opening is None:
             return pos
@@ -242,10 +252,10 @@ class _Aligner:
         if k == -1:
             return pos
         p = k + 1
-        if p < hi and text[p] == "[":
+        if text.startswith("[", p, hi):
             e = text.find("]", p + 1, hi)
             return e + 1 if e != -1 else p
-        if p >= hi or text[p] != "(":
+        if not text.startswith("(", p, hi):
             return p
         q = self._skip_space(p + 1, hi)
         if q < hi and text[q] == "<":
@@ -271,10 +281,9 @@ class _Aligner:
             while q < hi and text[q] != close:
                 q += 2 if text[q] == "\\" else 1
             q = self._skip_space(q + 1, hi)
-        if q < hi and text[q] == ")":
-            return q + 1
-        e = text.find(")", p, hi)
-        return e + 1 if e != -1 else p
+        # Not a destination after all (e.g. a shortcut reference followed by
+        # literal text in parentheses): stop after "]"; later text is realigned.
+        return q + 1 if q < hi and text[q] == ")" else p
 
     def _skip_space(self, q: int, hi: int) -> int:
         while q < hi and self.text[q] in " \t\r\n>":
@@ -282,8 +291,9 @@ class _Aligner:
         return q
 
     def _html_inline(
-        self, content: str, pos: int, hi: int, b: ProseBuilder, skip: int
+        self, content: str, pos: int, hi: int, b: ProseBuilder, skip: int, found: list[Block]
     ) -> tuple[int, int]:
+        """Skip one inline HTML tag; record comments, ``<br>`` and ``<img alt>``."""
         text = self.text
         k = text.find(content, pos, hi)
         end = k + len(content)
@@ -307,6 +317,8 @@ class _Aligner:
                 skip = max(0, skip - 1) if m.group(1) else skip + 1
             elif name == "br" and not skip:
                 b.add_chars("\n", k, end)
+            elif name == "img" and not skip and not m.group(1):
+                found.extend(html_reader.parse(text[k:end], shift=k)[0])
         return end, skip
 
 
@@ -320,11 +332,4 @@ def read(text: str, path: str) -> Document:
     aligner = _Aligner(text)
     aligner.cursor = body_start
     aligner.run(_MD.parse(source))
-    return Document(
-        path=path,
-        text=text,
-        format="markdown",
-        blocks=aligner.blocks,
-        comments=aligner.comments,
-        front_matter=front,
-    )
+    return Document(path, text, "markdown", aligner.blocks, aligner.comments, front)

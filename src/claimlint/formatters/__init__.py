@@ -1,0 +1,19 @@
+"""Output formats, registered in one dict: name -> render(Report, options) -> str."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from ..models import Report
+from . import json_format, text
+
+Formatter = Callable[..., str]
+
+FORMATTERS: dict[str, Formatter] = {
+    "text": text.render,
+    "json": json_format.render,
+}
+
+
+def render(report: Report, format: str, **options: object) -> str:
+    return FORMATTERS[format](report, **options)
