@@ -11,6 +11,7 @@ over to the following sentences of the same block that report its results.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -18,8 +19,17 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: How far (in characters) a target may follow its predicate.
 TARGET_REACH = 90
-#: How far before a predicate a negation cancels it.
-NEGATION_REACH = 16
+#: How far before a predicate a negation cancels it (within the same clause).
+NEGATION_REACH = 30
+#: A predicate right after these words states a purpose or a wish, not an effect:
+#: "used to treat", "people looking to boost their energy".
+PURPOSE = re.compile(
+    r"\b(?:used|looking|seeking|designed|intended|meant|aims?|aimed|hoping|trying|wants?|wish|order|"
+    r"purpose|goal|way|ways|process|applied|administered|gas|prescribed)\s+(?:\w+\s+)?to\s+$",
+    re.IGNORECASE,
+)
+#: A following sentence that takes the claim back: "However, this has not been shown."
+RETRACTION = re.compile(r"^\W*(?:however|but|yet|still|that said|unfortunately)\b", re.IGNORECASE)
 CLAIM_BLOCK_KINDS = ("heading", "list_item", "table_cell")
 
 
@@ -36,7 +46,7 @@ def _about_treatment(analysis: Analysis, sentence: Sentence) -> bool:
     s, e = sentence.start, sentence.end
     return (
         analysis.has_cue("treatment", s, e)
-        or analysis.has_cue("subject", s, min(e, s + 12))
+        or any(hs <= s + 2 for hs, _ in analysis.cue("subject", s, min(e, s + 8)))
         or analysis.has_cue("people", s, e)
         or analysis.block_kind(sentence) in CLAIM_BLOCK_KINDS
     )
@@ -49,14 +59,17 @@ def claim_in(analysis: Analysis, sentence: Sentence) -> Claim | None:
     topics = sentence_topics(analysis, s, e)
     candidates: list[tuple[int, int]] = []
     reached: list[tuple[int, int]] = []
+    text = analysis.prose.text
+    if text[s:e].rstrip().endswith("?"):
+        return None  # a question asks; it does not claim
     for ps, pe in analysis.cue("outcome", s, e):
-        if not analysis.has_cue("negation", max(s, ps - NEGATION_REACH), ps):
+        if not _negated(analysis, s, ps):
             candidates.append((ps, pe))
             reached.append((ps, pe))
     if topics:
         targets = sorted(span for spans in topics.values() for span in spans)
         for ps, pe in analysis.cue("efficacy", s, e):
-            if analysis.has_cue("negation", max(s, ps - NEGATION_REACH), ps):
+            if _negated(analysis, s, ps) or PURPOSE.search(text, max(s, ps - 40), ps):
                 continue
             reach = [t for t in targets if t[0] >= ps and t[0] - pe <= TARGET_REACH]
             if reach:
@@ -65,7 +78,7 @@ def claim_in(analysis: Analysis, sentence: Sentence) -> Claim | None:
                 reached.extend(clause)
     if not candidates:
         return None
-    if analysis.has_cue("unproven", s, e) or not _about_treatment(analysis, sentence):
+    if analysis.has_cue("unproven", s, e) or not _about_treatment(analysis, sentence) or _retracted(analysis, sentence):
         return None
     start = min(c[0] for c in candidates)
     end = max(c[1] for c in candidates if c[0] == start)
@@ -74,6 +87,26 @@ def claim_in(analysis: Analysis, sentence: Sentence) -> Claim | None:
         if any(ts < re_ and rs < te for ts, te in spans for rs, re_ in reached)
     )
     return Claim(sentence.index, start, end, claim_topics, analysis.has_cue("hedge", s, e))
+
+
+def _negated(analysis: Analysis, sentence_start: int, pos: int) -> bool:
+    """A negation shortly before ``pos`` with no clause break in between."""
+    lo = max(sentence_start, pos - NEGATION_REACH)
+    for ns, ne in analysis.cue("negation", lo, pos):
+        if not any(ch in ",;:" for ch in analysis.prose.text[ne:pos]):
+            return True
+    return False
+
+
+def _retracted(analysis: Analysis, sentence: Sentence) -> bool:
+    i = sentence.index + 1
+    if i >= len(analysis.sentences):
+        return False
+    following = analysis.sentences[i]
+    if following.block != sentence.block:
+        return False
+    return bool(RETRACTION.match(analysis.prose.text, following.start, following.end)) and \
+        analysis.has_cue("unproven", following.start, following.end)
 
 
 def _same_clause(text: str, targets: list[tuple[int, int]]) -> list[tuple[int, int]]:

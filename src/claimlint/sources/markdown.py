@@ -28,10 +28,19 @@ _ENTITY = re.compile(r"&(?:#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
 #: Characters that may sit between inline tokens: markup, prefixes, indents.
 _GAP = " \t\f\v\r\n>*_[!#|-+.)0123456789\\="
+_WINDOW = 2048  # how far past the cursor the next inline token is looked for
 _PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _EMPHASIS = frozenset({"em_open", "em_close", "strong_open", "strong_close", "s_open", "s_close"})
 _CONTAINERS = {"blockquote_open": "blockquote", "list_item_open": "list_item"}
 _CELL_OR_HEADING = {"heading_open": "heading", "th_open": "table_cell", "td_open": "table_cell"}
+
+
+_PLAIN = r"[^\s()\\]|\\."
+_DEST = rf"<[^<>\n]*>|(?:{_PLAIN}|\((?:{_PLAIN}|\((?:{_PLAIN})*\))*\))+"  # parens nest 2 deep
+_TITLE = r""""(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|\((?:[^()\\]|\\.)*\)"""
+#: The ``(destination "title")`` part of an inline link or image. Whitespace
+#: runs are always split by a non-space token, so matching stays linear.
+_LINK_TAIL = re.compile(rf"\([\s>]*(?:(?:{_DEST})[\s>]*)?(?:(?:{_TITLE})[\s>]*)?\)", re.S)
 
 
 @lru_cache(maxsize=64)
@@ -199,7 +208,8 @@ class _Aligner:
         if not content:
             return pos
         text = self.text
-        k = text.find(content, pos, hi)
+        window = min(hi, pos + len(content) + _WINDOW)  # markup between tokens is short
+        k = text.find(content, pos, window)
         if k != -1 and self._gap_ok(pos, k):
             if b is not None:
                 b.add_run(text, k, k + len(content))
@@ -207,7 +217,7 @@ class _Aligner:
         # Slow path: entities, backslash escapes, or markup we did not expect.
         matched: list[tuple[str, int, int]] = []
         q, i, n = pos, 0, len(content)
-        while i < n and q < hi:
+        while i < n and q < hi and (matched or q < window):
             ch, s = content[i], text[q]
             if s == "&":  # an entity decodes before a literal "&" can match
                 m = _ENTITY.match(text, q, hi)
@@ -255,40 +265,10 @@ class _Aligner:
         if text.startswith("[", p, hi):
             e = text.find("]", p + 1, hi)
             return e + 1 if e != -1 else p
-        if not text.startswith("(", p, hi):
-            return p
-        q = self._skip_space(p + 1, hi)
-        if q < hi and text[q] == "<":
-            e = text.find(">", q + 1, hi)
-            q = e + 1 if e != -1 else q
-        else:
-            depth = 0
-            while q < hi and text[q] not in " \t\r\n":
-                c = text[q]
-                if c == "\\":
-                    q += 1
-                elif c == "(":
-                    depth += 1
-                elif c == ")":
-                    if depth == 0:
-                        break
-                    depth -= 1
-                q += 1
-        q = self._skip_space(q, hi)
-        if q < hi and text[q] in "\"'(":
-            close = ")" if text[q] == "(" else text[q]
-            q += 1
-            while q < hi and text[q] != close:
-                q += 2 if text[q] == "\\" else 1
-            q = self._skip_space(q + 1, hi)
-        # Not a destination after all (e.g. a shortcut reference followed by
-        # literal text in parentheses): stop after "]"; later text is realigned.
-        return q + 1 if q < hi and text[q] == ")" else p
-
-    def _skip_space(self, q: int, hi: int) -> int:
-        while q < hi and self.text[q] in " \t\r\n>":
-            q += 1
-        return q
+        m = _LINK_TAIL.match(text, p, hi)
+        # No destination after all (e.g. a shortcut reference followed by literal
+        # text in parentheses): stop after "]"; later text is realigned.
+        return m.end() if m else p
 
     def _html_inline(
         self, content: str, pos: int, hi: int, b: ProseBuilder, skip: int, found: list[Block]
