@@ -356,6 +356,23 @@ def test_html_malformed_does_not_crash() -> None:
     assert [b.text for b in doc.blocks] == ["bare&ok", "Up’"]
 
 
+@pytest.mark.parametrize(
+    "tail",
+    ["x<b " * 20_000, '<a href="' * 20_000, "<!-- " * 20_000, "x<b " * 20_000 + ">"],
+)
+def test_html_unterminated_markup_stays_fast(tail: str) -> None:
+    started = time.perf_counter()
+    doc = read("<p>Zinc has been shown to help.</p>" + tail, "a.html")
+    assert time.perf_counter() - started < 5
+    assert doc.blocks[0].text == "Zinc has been shown to help."
+
+
+def test_html_unclosed_comment_runs_to_the_end() -> None:
+    doc = read("<p>Kept</p><!-- a > b <p>hidden</p>", "a.html")
+    assert [b.text for b in doc.blocks] == ["Kept"]
+    assert [c.text for c in doc.comments] == [" a > b <p>hidden</p>"]
+
+
 def test_html_deep_nesting() -> None:
     depth = 10_000
     doc = read("<div>" * depth + "Deep claim." + "</div>" * depth, "deep.html")

@@ -26,6 +26,10 @@ def _leaps(analysis: Analysis) -> Iterable[Hit]:
         people = [p for p in analysis.cue("people", s, e) if p[0] > first_model[1]]
         if people and (analysis.has_cue("efficacy", s, e) or analysis.has_cue("outcome", s, e)):
             yield Hit(people[0][0], people[0][1])
+            continue
+        leaps = analysis.cue("leap", s, e)
+        if leaps:
+            yield Hit(leaps[0][0], leaps[0][1])
 
 
 def _unsupported(analysis: Analysis) -> Iterable[Hit]:
@@ -35,11 +39,17 @@ def _unsupported(analysis: Analysis) -> Iterable[Hit]:
         study_sentences.add(study.sentence)
         for topic in study.topics:
             support.setdefault(topic, set()).update(study.models)
+    all_models = set().union(*support.values()) if support else set()
+    # Every study the page describes is non-human: its claims rest on that work alone.
+    only_non_human = bool(all_models) and "human_study" not in {m for s in analysis.studies for m in s.models}
     for claim in analysis.claims:
         sentence = analysis.sentences[claim.sentence]
         if claim.sentence in study_sentences and models_in(analysis, sentence) - {"human_study"}:
             continue  # a result kept in its own species
         if analysis.has_cue("species_caveat", sentence.start, sentence.end):
+            continue
+        if only_non_human:
+            yield Hit(claim.start, claim.end)
             continue
         for topic in sorted(claim.topics):
             models = support.get(topic)

@@ -48,7 +48,7 @@ _CLOSES_P = BLOCK_LEVEL - {"body", "html", "head", "title", "td", "th", "tr", "c
 
 _ENTITY = re.compile(r"&(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[A-Za-z][A-Za-z0-9]*;?)")
 _SPECIAL = re.compile(r"[&\r\x00]")
-_TAG_START = re.compile(r"</?[A-Za-z]")
+_TAG_START = re.compile(r"<[A-Za-z/!?]")
 _ATTR = re.compile(
     r"""([^\s/>"'=][^\s/>"'=]*)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>][^\s>]*)))?"""
 )
@@ -224,13 +224,8 @@ class _Reader(HTMLParser):
         if self.dead:
             return
         start = self._offset()
-        if data == "<" and self.source.startswith("<!--", start):
-            # An unclosed comment: the tokenizer hands it over as text at the end.
-            self.comments.append(Comment(self.source[start + 4 :], start + 4 + self.shift))
-            self.dead = True
-            return
-        if data == "<" and _TAG_START.match(self.source, start) and self.source.find(">", start) == -1:
-            self.dead = True  # a tag cut off by the end of the file: drop it, like browsers
+        if data[:1] == "<" and self.source.startswith("<!--", start):
+            self._unclosed_comment(start)  # the tokenizer hands it over as text
             return
         if self.skip_depth:
             return
@@ -239,6 +234,11 @@ class _Reader(HTMLParser):
             if start == -1:
                 return
         emit_text(self.cur, self.source, start, start + len(data))
+
+    def _unclosed_comment(self, start: int) -> None:
+        """A comment that is never closed runs to the end of the file."""
+        self.comments.append(Comment(self.source[start + 4 :], start + 4 + self.shift))
+        self.dead = True
 
     def _reference(self, name: str, prefix: int) -> None:
         if self.dead or self.skip_depth:
@@ -269,8 +269,13 @@ def parse(source: str, shift: int = 0) -> tuple[list[Block], list[Comment]]:
     Every offset is shifted by ``shift`` (used for HTML chunks inside Markdown).
     """
     reader = _Reader(source, shift)
-    reader.feed(source)
+    # A tag or comment cut off by the end of the file swallows the rest (as in
+    # browsers). Cut it off here: the stdlib tokenizer is quadratic on it.
+    cut = _TAG_START.search(source, source.rfind(">") + 1)
+    reader.feed(source[: cut.start()] if cut else source)
     reader.close()
+    if cut and source.startswith("<!--", cut.start()) and not reader.dead:
+        reader._unclosed_comment(cut.start())
     reader._flush()
     blocks = reader.blocks
     blocks.sort(key=lambda b: b.starts[0])
