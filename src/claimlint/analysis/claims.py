@@ -23,11 +23,21 @@ TARGET_REACH = 90
 NEGATION_REACH = 30
 #: A predicate right after these words states a purpose or a wish, not an effect:
 #: "used to treat", "people looking to boost their energy".
-PURPOSE = re.compile(
-    r"\b(?:used|looking|seeking|designed|intended|meant|aims?|aimed|hoping|trying|wants?|wish|order|"
-    r"purpose|goal|way|ways|process|applied|administered|gas|prescribed)\s+(?:\w+\s+)?to\s+$",
+PURPOSE = re.compile(r"\bto\s+$", re.IGNORECASE)
+#: ... except after verbs that make the infinitive the claim itself: "helps to reduce".
+CLAIM_INFINITIVE = re.compile(
+    r"\b(?:helps?|helped|helping|shown|proven|proved|found|known|able|said|thought|believed|claimed|"
+    r"appears?|seems?|tends?|likely|designed|formulated|works?|continues?|goes?|starts?|begins?|"
+    r"ability|abilities|power|capacity|potential|evidence|data|research)\s+to\s+$",
     re.IGNORECASE,
 )
+#: Discourse openers skipped before looking for the sentence's subject.
+OPENER = re.compile(
+    r"\W*(?:(?:additionally|furthermore|moreover|also|plus|besides|however|in addition|as a result|"
+    r"in fact|overall|in short|finally|then|and|but|so),?\s+)+",
+    re.IGNORECASE,
+)
+SECOND_PERSON = re.compile(r"\b(?:you|your|yours|yourself)\b", re.IGNORECASE)
 #: A following sentence that takes the claim back: "However, this has not been shown."
 RETRACTION = re.compile(r"^\W*(?:however|but|yet|still|that said|unfortunately)\b", re.IGNORECASE)
 CLAIM_BLOCK_KINDS = ("heading", "list_item", "table_cell")
@@ -42,14 +52,24 @@ def sentence_topics(analysis: Analysis, start: int, end: int) -> dict[str, list[
     return found
 
 
-def _about_treatment(analysis: Analysis, sentence: Sentence) -> bool:
+def _about_treatment(analysis: Analysis, sentence: Sentence, predicate: int) -> bool:
+    """The claim is made of a treatment (named before the predicate, or referred to by the
+    sentence's first word), to the reader, or in a heading, list item or table cell."""
     s, e = sentence.start, sentence.end
+    opener = OPENER.match(analysis.prose.text, s, e)
+    first = opener.end() if opener else s
     return (
         analysis.has_cue("treatment", s, e)
-        or any(hs <= s + 2 for hs, _ in analysis.cue("subject", s, min(e, s + 8)))
-        or analysis.has_cue("people", s, e)
+        or any(hs <= first + 2 for hs, _ in analysis.cue("subject", first, min(e, first + 8)))
+        or bool(SECOND_PERSON.search(analysis.prose.text, s, e))
         or analysis.block_kind(sentence) in CLAIM_BLOCK_KINDS
     )
+
+
+def _purpose(text: str, sentence_start: int, pos: int) -> bool:
+    """An infinitive of purpose ("applied to the skin to treat acne") describes use, not effect."""
+    lo = max(sentence_start, pos - 40)
+    return bool(PURPOSE.search(text, lo, pos)) and not CLAIM_INFINITIVE.search(text, lo, pos)
 
 
 def claim_in(analysis: Analysis, sentence: Sentence) -> Claim | None:
@@ -69,18 +89,19 @@ def claim_in(analysis: Analysis, sentence: Sentence) -> Claim | None:
     if topics:
         targets = sorted(span for spans in topics.values() for span in spans)
         for ps, pe in analysis.cue("efficacy", s, e):
-            if _negated(analysis, s, ps) or PURPOSE.search(text, max(s, ps - 40), ps):
+            if _negated(analysis, s, ps) or _purpose(text, s, ps):
                 continue
-            reach = [t for t in targets if t[0] >= ps and t[0] - pe <= TARGET_REACH]
+            reach = [t for t in targets if t[0] >= pe and t[0] - pe <= TARGET_REACH]
             if reach:
                 clause = _same_clause(analysis.prose.text, reach)
                 candidates.append((ps, max(clause[-1][1], pe)))
                 reached.extend(clause)
     if not candidates:
         return None
-    if analysis.has_cue("unproven", s, e) or not _about_treatment(analysis, sentence) or _retracted(analysis, sentence):
-        return None
     start = min(c[0] for c in candidates)
+    if analysis.has_cue("unproven", s, e) or not _about_treatment(analysis, sentence, start) \
+            or _retracted(analysis, sentence):
+        return None
     end = max(c[1] for c in candidates if c[0] == start)
     claim_topics = frozenset(
         name for name, spans in topics.items()
@@ -99,14 +120,17 @@ def _negated(analysis: Analysis, sentence_start: int, pos: int) -> bool:
 
 
 def _retracted(analysis: Analysis, sentence: Sentence) -> bool:
-    i = sentence.index + 1
-    if i >= len(analysis.sentences):
-        return False
-    following = analysis.sentences[i]
-    if following.block != sentence.block:
-        return False
-    return bool(RETRACTION.match(analysis.prose.text, following.start, following.end)) and \
-        analysis.has_cue("unproven", following.start, following.end)
+    """One of the next two sentences of the block takes the claim back."""
+    for i in (sentence.index + 1, sentence.index + 2):
+        if i >= len(analysis.sentences):
+            return False
+        following = analysis.sentences[i]
+        if following.block != sentence.block:
+            return False
+        if RETRACTION.match(analysis.prose.text, following.start, following.end) and \
+                analysis.has_cue("unproven", following.start, following.end):
+            return True
+    return False
 
 
 def _same_clause(text: str, targets: list[tuple[int, int]]) -> list[tuple[int, int]]:
