@@ -65,6 +65,8 @@ class Analysis:
     references: ReferenceList
     topic_names: tuple[str, ...]
     bibliography: list[str] = field(default_factory=list)
+    #: Regex sources of each cue set, for checks that need to test single words.
+    cue_regexes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _sentence_starts: list[int] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
@@ -119,6 +121,15 @@ class Analysis:
         return find_claims(self)
 
     @cached_property
+    def document_terms(self):
+        from .claims import document_terms
+
+        return document_terms(self)
+
+    def cue_patterns(self, name: str) -> list[str]:
+        return list(self.cue_regexes.get(name, ()))
+
+    @cached_property
     def studies(self) -> list[Study]:
         from .claims import find_studies
 
@@ -129,9 +140,12 @@ class Analyzer:
     """Owns the pipeline and the compiled patterns of one rule pack."""
 
     def __init__(self, nlp, pattern_groups, topic_names: tuple[str, ...]):
+        pattern_groups = list(pattern_groups)
         self.nlp = nlp
         self.index = PatternIndex(nlp, pattern_groups)
         self.topic_names = topic_names
+        self.cue_regexes = {key[4:]: tuple(regexes) + tuple(phrases)
+                            for key, phrases, regexes, _ in pattern_groups if key.startswith("cue:")}
 
     def analyze(self, document: Document, bibliography: list[str] | None = None) -> Analysis:
         prose = assemble(document)
@@ -142,7 +156,7 @@ class Analyzer:
         block_texts = [(prose.text[s:e], kind) for s, e, kind in prose.blocks]
         references = find_reference_list(block_texts)
         return Analysis(document, prose, sentences, dict(hits), markers, references,
-                        self.topic_names, list(bibliography or []))
+                        self.topic_names, list(bibliography or []), self.cue_regexes)
 
 
 def _sentences(doc, prose: Prose, citations: list[Span]) -> list[Sentence]:

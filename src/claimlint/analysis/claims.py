@@ -52,14 +52,46 @@ def sentence_topics(analysis: Analysis, start: int, end: int) -> dict[str, list[
     return found
 
 
+STOPWORDS = frozenset("""
+a an the and or of for to in on with by at from as is are be your you our we it its this that these those how
+what why when which who does do can may will vs versus about into over under more most best top new guide
+complete ultimate benefits benefit side effects risks treatment treatments therapy therapies procedure
+written by dr md phd facts science behind look everything know need things ways tips review reviews
+""".split())
+WORD = re.compile(r"[A-Za-z][A-Za-z0-9+\-']{2,}")
+
+
+def document_terms(analysis: Analysis) -> re.Pattern[str] | None:
+    """Words that name what this page is about: its title's content words and the proper
+    names it repeats (so "Bacopa" or "hydrogen water" count as treatments on their page)."""
+    text = analysis.prose.text
+    words: set[str] = set()
+    titles = [str(analysis.document.front_matter.get("title", ""))]
+    titles += [text[s:e] for s, e, kind in analysis.prose.blocks[:3] if kind == "heading"][:1]
+    for title in titles:
+        words.update(w.lower() for w in WORD.findall(title))
+    counts: dict[str, int] = {}
+    for m in re.finditer(r"(?<=[a-z,;] )([A-Z][A-Za-z0-9+\-']{2,})", text):
+        counts[m.group(1)] = counts.get(m.group(1), 0) + 1
+    words.update(w.lower() for w, n in counts.items() if n >= 3)
+    topical = re.compile("|".join(
+        f"(?:{p})" for name in analysis.topic_names for p in analysis.cue_patterns(name)) or "(?!)", re.IGNORECASE)
+    words = {w for w in words if w not in STOPWORDS and not topical.fullmatch(w)}
+    if not words:
+        return None
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")", re.IGNORECASE)
+
+
 def _about_treatment(analysis: Analysis, sentence: Sentence, predicate: int) -> bool:
     """The claim is made of a treatment (named before the predicate, or referred to by the
     sentence's first word), to the reader, or in a heading, list item or table cell."""
     s, e = sentence.start, sentence.end
     opener = OPENER.match(analysis.prose.text, s, e)
     first = opener.end() if opener else s
+    terms = analysis.document_terms
     return (
         analysis.has_cue("treatment", s, e)
+        or bool(terms and terms.search(analysis.prose.text, s, e))
         or any(hs <= first + 2 for hs, _ in analysis.cue("subject", first, min(e, first + 8)))
         or bool(SECOND_PERSON.search(analysis.prose.text, s, e))
         or analysis.block_kind(sentence) in CLAIM_BLOCK_KINDS
