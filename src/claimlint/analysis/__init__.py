@@ -19,9 +19,9 @@ from .prose import Prose, assemble
 
 #: Cue sets the analysis itself reads; a rule pack must define them all.
 CORE_CUES = (
-    "citation", "hedge", "negation", "unproven", "efficacy", "outcome", "treatment", "subject",
+    "citation", "hedge", "negation", "unproven", "efficacy", "efficacy_near", "outcome", "treatment", "subject",
     "study_intro", "animal_model", "cell_model", "tissue_model", "human_study", "people",
-    "species_caveat", "caveat", "caveat_denial", "study_result", "leap",
+    "species_caveat", "caveat", "caveat_denial", "study_result", "leap", "reported_claim",
 )
 TOPIC_PREFIX = "topic_"
 NON_HUMAN_MODELS = ("animal_model", "cell_model", "tissue_model")

@@ -19,6 +19,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: How far (in characters) a target may follow its predicate.
 TARGET_REACH = 90
+#: ... and a weaker predicate ("better", "essential for").
+NEAR_REACH = 30
 #: How far before a predicate a negation cancels it (within the same clause).
 NEGATION_REACH = 30
 #: A predicate right after these words states a purpose or a wish, not an effect:
@@ -37,6 +39,10 @@ OPENER = re.compile(
     r"in fact|overall|in short|finally|then|and|but|so),?\s+)+",
     re.IGNORECASE,
 )
+#: A short label opening a block ("Improved circulation: ...").
+LABEL = re.compile(r"\W*(?:[\w'+-]+\s+){0,5}[\w'+-]+\s*:\s")
+#: A title made of a participle or gerund ("Enhancing Brain Function") names a topic.
+TITLE_PARTICIPLE = re.compile(r"\W*(?:\d+[.)]\s*)?[A-Za-z]+(?:ing|ed)\b")
 SECOND_PERSON = re.compile(r"\b(?:you|your|yours|yourself)\b", re.IGNORECASE)
 #: A following sentence that takes the claim back: "However, this has not been shown."
 RETRACTION = re.compile(r"^\W*(?:however|but|yet|still|that said|unfortunately)\b", re.IGNORECASE)
@@ -120,10 +126,16 @@ def claim_in(analysis: Analysis, sentence: Sentence) -> Claim | None:
             reached.append((ps, pe))
     if topics:
         targets = sorted(span for spans in topics.values() for span in spans)
-        for ps, pe in analysis.cue("efficacy", s, e):
+        predicates = [(ps, pe, TARGET_REACH) for ps, pe in analysis.cue("efficacy", s, e)]
+        predicates += [(ps, pe, NEAR_REACH) for ps, pe in analysis.cue("efficacy_near", s, e)]
+        label = LABEL.match(text, s, e)
+        title = analysis.block_kind(sentence) in CLAIM_BLOCK_KINDS and not text[e - 1] in ".!?"
+        for ps, pe, limit in sorted(predicates):
             if _negated(analysis, s, ps) or _purpose(text, s, ps):
                 continue
-            reach = [t for t in targets if t[0] >= pe and t[0] - pe <= TARGET_REACH]
+            if (label and ps < label.end()) or (title and _title_participle(text, s, ps, pe)):
+                continue
+            reach = [t for t in targets if t[0] >= pe and t[0] - pe <= limit]
             if reach:
                 clause = _same_clause(analysis.prose.text, reach)
                 candidates.append((ps, max(clause[-1][1], pe)))
@@ -140,6 +152,11 @@ def claim_in(analysis: Analysis, sentence: Sentence) -> Claim | None:
         if any(ts < re_ and rs < te for ts, te in spans for rs, re_ in reached)
     )
     return Claim(sentence.index, start, end, claim_topics, analysis.has_cue("hedge", s, e))
+
+
+def _title_participle(text: str, sentence_start: int, ps: int, pe: int) -> bool:
+    m = TITLE_PARTICIPLE.match(text, sentence_start)
+    return bool(m) and m.end() >= pe and ps <= m.end()
 
 
 def _negated(analysis: Analysis, sentence_start: int, pos: int) -> bool:
@@ -178,11 +195,36 @@ def _same_clause(text: str, targets: list[tuple[int, int]]) -> list[tuple[int, i
 
 def find_claims(analysis: Analysis) -> list[Claim]:
     claims = []
+    reported = _reported_blocks(analysis)
     for sentence in analysis.prose_sentences:
+        if sentence.block in reported:
+            continue
         claim = claim_in(analysis, sentence)
         if claim is not None:
             claims.append(claim)
     return claims
+
+
+def _reported_blocks(analysis: Analysis) -> set[int]:
+    """Blocks that list claims someone else makes: the items after a lead-in such as
+    "Proponents suggest several benefits, including:" or "If your device claims any of these:"."""
+    text = analysis.prose.text
+    blocks = analysis.prose.blocks
+    reported: set[int] = set()
+    i = 0
+    while i < len(blocks):
+        start, end, _ = blocks[i]
+        lead_in = text[start:end].rstrip().endswith(":") and analysis.has_cue("reported_claim", start, end)
+        i += 1
+        if not lead_in:
+            continue
+        while i < len(blocks):
+            s, e, kind = blocks[i]
+            if kind != "list_item" and not LABEL.match(text, s, e):
+                break
+            reported.add(i)
+            i += 1
+    return reported
 
 
 def models_in(analysis: Analysis, sentence: Sentence) -> set[str]:
