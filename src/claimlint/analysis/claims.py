@@ -120,7 +120,11 @@ def claim_in(analysis: Analysis, sentence: Sentence) -> Claim | None:
     text = analysis.prose.text
     if text[s:e].rstrip().endswith("?"):
         return None  # a question asks; it does not claim
+    label = LABEL.match(text, s, e)
+    title = analysis.block_kind(sentence) in CLAIM_BLOCK_KINDS and not text[e - 1] in ".!?"
     for ps, pe in analysis.cue("outcome", s, e):
+        if (label and ps < label.end()) or (title and _title_participle(text, s, ps, pe)):
+            continue
         if not _negated(analysis, s, ps):
             candidates.append((ps, pe))
             reached.append((ps, pe))
@@ -128,8 +132,6 @@ def claim_in(analysis: Analysis, sentence: Sentence) -> Claim | None:
         targets = sorted(span for spans in topics.values() for span in spans)
         predicates = [(ps, pe, TARGET_REACH) for ps, pe in analysis.cue("efficacy", s, e)]
         predicates += [(ps, pe, NEAR_REACH) for ps, pe in analysis.cue("efficacy_near", s, e)]
-        label = LABEL.match(text, s, e)
-        title = analysis.block_kind(sentence) in CLAIM_BLOCK_KINDS and not text[e - 1] in ".!?"
         for ps, pe, limit in sorted(predicates):
             if _negated(analysis, s, ps) or _purpose(text, s, ps):
                 continue

@@ -110,9 +110,10 @@ def _breaks_between(line: _Line, nxt: _Line) -> bool:
     if not _starts_upper(nxt.stripped):
         return False  # a wrapped sentence continues in lower case
     last = line.stripped.rstrip(_CLOSERS)[-1:]
-    # Title-like lines (no end punctuation) and finished sentences (.!?) end
-    # the block; a line ending with ":;," introduces what follows.
-    return last not in (":", ";", ",")
+    # Title-like lines (no end punctuation), finished sentences (.!?) and
+    # lead-ins ("... benefits include:") end the block; a line ending with
+    # ";" or "," continues into the next.
+    return last not in (";", ",")
 
 
 def _is_heading(line: _Line) -> bool:
