@@ -249,12 +249,13 @@ def find_studies(analysis: Analysis) -> list[Study]:
             carried = set()
         models = models_in(analysis, sentence)
         is_intro = analysis.has_cue("study_intro", sentence.start, sentence.end)
-        if models and not is_intro and not analysis.has_cue("study_result", sentence.start, sentence.end):
+        reports = analysis.has_cue("study_result", sentence.start, sentence.end)
+        if models and not is_intro and not reports:
             models = set()  # "attracted attention in clinical research" reports no study
         if models and is_intro:
             carried, carried_block = set(models), sentence.block
-        elif not models and carried:
-            models = set(carried)
+        elif not models and carried and reports:
+            models = set(carried)  # "The exosomes were found to ..." after "In a study of mice, ..."
         if not models:
             continue
         topics = frozenset(sentence_topics(analysis, sentence.start, sentence.end))
