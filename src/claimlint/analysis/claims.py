@@ -46,7 +46,7 @@ TITLE_PARTICIPLE = re.compile(r"\W*(?:\d+[.)]\s*)?[A-Za-z]+(?:ing|ed)\b")
 SECOND_PERSON = re.compile(r"\b(?:you|your|yours|yourself)\b", re.IGNORECASE)
 #: A following sentence that takes the claim back: "However, this has not been shown."
 RETRACTION = re.compile(r"^\W*(?:however|but|yet|still|that said|unfortunately)\b", re.IGNORECASE)
-CLAIM_BLOCK_KINDS = ("heading", "list_item", "table_cell")
+CLAIM_BLOCK_KINDS = ("heading", "list_item", "table_cell", "alt_text")
 
 
 def sentence_topics(analysis: Analysis, start: int, end: int) -> dict[str, list[tuple[int, int]]]:
@@ -63,6 +63,9 @@ a an the and or of for to in on with by at from as is are be your you our we it 
 what why when which who does do can may will vs versus about into over under more most best top new guide
 complete ultimate benefits benefit side effects risks treatment treatments therapy therapies procedure
 written by dr md phd facts science behind look everything know need things ways tips review reviews
+research researchers studies study results patients people doctors doctor clinical evidence journal
+there here some many most other also however while although after before during then they their
+if not no but all one two three first second why our us in on at an yes
 """.split())
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9+\-']{2,}")
 
@@ -77,7 +80,7 @@ def document_terms(analysis: Analysis) -> re.Pattern[str] | None:
     for title in titles:
         words.update(w.lower() for w in WORD.findall(title))
     counts: dict[str, int] = {}
-    for m in re.finditer(r"(?<=[a-z,;] )([A-Z][A-Za-z0-9+\-']{2,})", text):
+    for m in re.finditer(r"\b([A-Z][A-Za-z0-9+\-']{2,})", text):
         counts[m.group(1)] = counts.get(m.group(1), 0) + 1
     words.update(w.lower() for w, n in counts.items() if n >= 3)
     topical = re.compile("|".join(

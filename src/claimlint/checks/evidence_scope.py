@@ -8,12 +8,17 @@ every study the document describes is non-human.
 
 from __future__ import annotations
 
+import re
 from typing import Iterable
 
 from ..analysis import NON_HUMAN_MODELS, Analysis
 from ..analysis.claims import models_in
 from ..rule_model import EvidenceScopeCheck, Rule
 from .base import Hit, RunCheck, keep
+
+
+#: Words that carry a result over to the reader: "..., so you can ...", "which means you ...".
+CONNECTOR = re.compile(r"\b(?:so|which means|meaning|expect|too|as well|the same|just as)\b", re.IGNORECASE)
 
 
 def _leaps(analysis: Analysis) -> Iterable[Hit]:
@@ -24,7 +29,8 @@ def _leaps(analysis: Analysis) -> Iterable[Hit]:
             continue
         first_model = min(animal)
         people = [p for p in analysis.cue("people", s, e) if p[0] > first_model[1]]
-        if people and (analysis.has_cue("efficacy", s, e) or analysis.has_cue("outcome", s, e)):
+        if people and (CONNECTOR.search(analysis.prose.text, first_model[1], people[0][0])
+                       or any(analysis.has_cue(c, s, e) for c in ("efficacy", "outcome", "efficacy_near"))):
             yield Hit(people[0][0], people[0][1])
             continue
         leaps = analysis.cue("leap", s, e)
@@ -39,16 +45,17 @@ def _unsupported(analysis: Analysis) -> Iterable[Hit]:
         study_sentences.add(study.sentence)
         for topic in study.topics:
             support.setdefault(topic, set()).update(study.models)
-    all_models = set().union(*support.values()) if support else set()
-    # Every study the page describes is non-human: its claims rest on that work alone.
-    only_non_human = bool(all_models) and "human_study" not in {m for s in analysis.studies for m in s.models}
+    # Every study the page describes is non-human: claims on the same topics, or on no
+    # particular topic, rest on that work alone.
+    non_human_topics = {t for t, models in support.items() if models - {"human_study"}}
+    only_non_human = bool(analysis.studies) and all("human_study" not in s.models for s in analysis.studies)
     for claim in analysis.claims:
         sentence = analysis.sentences[claim.sentence]
         if claim.sentence in study_sentences and models_in(analysis, sentence) - {"human_study"}:
             continue  # a result kept in its own species
         if analysis.has_cue("species_caveat", sentence.start, sentence.end):
             continue
-        if only_non_human:
+        if only_non_human and (not claim.topics or claim.topics & non_human_topics):
             yield Hit(claim.start, claim.end)
             continue
         for topic in sorted(claim.topics):
