@@ -137,8 +137,6 @@ def test_public_names():
     assert set(claimlint.__all__) >= {"Config", "Diagnostic", "Finding", "Report", "lint_paths", "lint_text"}
 
 
-@pytest.mark.xfail(strict=True, reason="the example in claimlint.api's docstring lists ['CL201', 'CL501', 'CL401'] "
-                                       "but findings are sorted by position: CL501 ('cures') comes first")
 def test_api_docstring_example_is_true(engine):
     result = doctest.testmod(claimlint.api, verbose=False)
     assert result.attempted and result.failed == 0

@@ -187,15 +187,12 @@ def test_crlf_file_source_line_and_underline(cli, write):
     assert (source, underlined) == ("Our serum cures acne.", "cures")
 
 
-@pytest.mark.xfail(strict=True, reason="text output re-reads the file as UTF-8 to show the source line: a UTF-16 "
-                                       "file is shown as mojibake with NUL characters")
 def test_source_line_of_a_utf16_file_is_shown_decoded(cli, write):
     write("page.txt", "Intro.\n\nOur serum cures acne.\n".encode("utf-16"))
     [(header, source, underlined)] = snippets(cli("check", "--select", "CL501", "page.txt").out)
     assert (source, underlined) == ("Our serum cures acne.", "cures")
 
 
-@pytest.mark.xfail(strict=True, reason="text output re-reads the file as UTF-8, ignoring --encoding: 'è' is shown as U+FFFD")
 def test_source_line_honours_the_encoding_option(cli, write):
     write("menu.txt", "Our crème cures acne.\n".encode("latin-1"))
     result = cli("check", "--select", "CL501", "--encoding", "latin-1", "menu.txt")
@@ -203,9 +200,6 @@ def test_source_line_honours_the_encoding_option(cli, write):
     assert (source, underlined) == ("Our crème cures acne.", "cures")
 
 
-@pytest.mark.xfail(strict=True, reason="text output splits the file with str.splitlines() (which also breaks at "
-                                       "U+2028, U+0085, form feed ...) while findings count lines by '\\n': the "
-                                       "wrong source line is shown under the finding")
 @pytest.mark.parametrize("separator", ["\u2028", "\x0c", "\x85"])
 def test_source_line_shown_is_the_line_of_the_finding(cli, write, separator):
     write("page.txt", f"Intro{separator}still the intro.\n\nOur serum cures acne.\n")
@@ -260,8 +254,6 @@ def test_exclude_applies_to_files_named_explicitly(cli, write):
     assert _paths(result) == ["a.md"]
 
 
-@pytest.mark.xfail(strict=True, reason="a file named twice (or inside a folder that is also named) is linted and "
-                                       "counted twice: one finding is reported as 'Found 2 findings ... in 2 files'")
 def test_a_file_named_twice_is_linted_once(cli, tree):
     result = cli("check", "--select", "CL501", "--no-source", "site/sub/deep", "site/sub/deep/c.txt")
     assert len(result.findings()) == 1
@@ -443,8 +435,6 @@ def test_unknown_rule_in_select_is_a_usage_error(cli, write):
     assert "select: unknown rule id, name or category 'CL999'" in result.err
 
 
-@pytest.mark.xfail(strict=True, reason="an unknown rule given on the command line is blamed on the config file "
-                                       "(and on the line of its own, valid `select`)")
 def test_unknown_rule_in_select_is_not_blamed_on_the_config_file(cli, write):
     write("pyproject.toml", '[project]\nname = "shop"\n\n[tool.claimlint]\nselect = ["CL501"]\n')
     write("page.md", CURE_MD)
@@ -522,8 +512,6 @@ def test_usage_errors_exit_2_with_a_message(cli, args, message):
     assert "Traceback" not in result.err
 
 
-@pytest.mark.xfail(strict=True, reason="--model naming a spaCy pipeline that is not installed crashes with an "
-                                       "OSError traceback (exit 1, as if there were findings) instead of exit 2")
 def test_model_that_is_not_installed_is_a_usage_error(cli, write):
     write("hours.md", CLEAN_MD)
     result = cli("check", "--model", "xx_no_such_pipeline_sm", "hours.md")
@@ -554,8 +542,6 @@ def test_output_option_writes_the_report_to_a_file(cli, write):
     assert written.endswith("Found 1 finding (1 error) in 1 file.\n")
 
 
-@pytest.mark.xfail(strict=True, reason="--output into a folder that does not exist crashes with a "
-                                       "FileNotFoundError traceback instead of exiting 2 with a message")
 def test_output_into_a_missing_folder_is_an_error_not_a_crash(cli, write):
     write("page.md", CURE_MD)
     result = cli("check", "--output", "no/such/dir/report.txt", "page.md")

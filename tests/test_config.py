@@ -205,9 +205,6 @@ def test_unknown_key_in_claimlint_toml(cli, write):
     assert (Path(m["path"]).name, m["line"], m["message"]) == (".claimlint.toml", "3", "rule_dir: unknown key")
 
 
-@pytest.mark.xfail(strict=True, reason="config._line_of_key's pattern starts with ^\\s*, which also matches the "
-                                       "newlines of blank lines before the key: the line reported is the first "
-                                       "of the blank lines above it")
 @pytest.mark.parametrize("body, line", [
     ('select = ["CL501"]\n\nrule_dir = "rules"\n', "3"),
     ('\n\n\nfail-on = "fatal"\n', "4"),
@@ -289,8 +286,6 @@ def test_config_errors_also_stop_rules_and_explain(cli, write):
         assert "colour: unknown key" in result.err
 
 
-@pytest.mark.xfail(strict=True, reason="config line numbers come from a regex over the whole file: a key of the "
-                                       "same name in another table (here [tool.ruff]) is reported instead")
 @pytest.mark.parametrize("body, line", [
     ('[tool.ruff]\nselect = ["E"]\nignore = ["E501"]\n\n[tool.claimlint]\nselect = "CL501"\n', "6"),
     ('[tool.ruff.lint]\nignore = ["E501"]\n\n[tool.claimlint]\nignore = ["CL999"]\n', "5"),
@@ -304,7 +299,6 @@ def test_error_line_is_inside_the_claimlint_table(cli, write, body, line):
     assert error_line(result)["line"] == line
 
 
-@pytest.mark.xfail(strict=True, reason="a mistake inside a [tool.claimlint.severity] table has no line number")
 def test_error_line_inside_a_severity_table(cli, write):
     write("pyproject.toml", '[tool.claimlint]\nselect = ["CL501"]\n\n[tool.claimlint.severity]\nCL999 = "info"\n')
     write("page.md", CURE_MD)

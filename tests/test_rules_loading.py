@@ -139,8 +139,8 @@ def test_bad_regex(cli, write, page):
     write(GOOD_PATH, BAD_REGEX)
     name, line, message = rule_error(run(cli))
     assert name == "XY901-wonder-cream.yaml"
-    assert 16 <= int(line) <= 18  # the regex list (see the xfail below for the exact line)
-    assert message.startswith("check.regex: invalid regex 'miracle (balm': missing ), unterminated subpattern")
+    assert 16 <= int(line) <= 18  # the regex list (the exact line is checked below)
+    assert message.startswith("check.regex.1: invalid regex 'miracle (balm': missing ), unterminated subpattern")
 
 
 def test_bad_regex_in_a_shared_cue_file(cli, write, page):
@@ -149,17 +149,14 @@ def test_bad_regex_in_a_shared_cue_file(cli, write, page):
     name, line, message = rule_error(run(cli))
     assert name == "cues.yaml"
     assert 4 <= int(line) <= 6
-    assert message.startswith("cues.wonder_words.regex: invalid regex 'miracle (balm'")
+    assert message.startswith("cues.wonder_words.regex.1: invalid regex 'miracle (balm'")
 
 
-@pytest.mark.xfail(strict=True, reason="a bad regex is reported at the 'regex:' key, not at the line of the pattern "
-                                       "that does not compile (the validator checks the whole list at once)")
 def test_bad_regex_line_is_the_line_of_the_pattern(cli, write, page):
     write(GOOD_PATH, BAD_REGEX)
     assert rule_error(run(cli))[1] == "18"
 
 
-@pytest.mark.xfail(strict=True, reason="a bad cue regex is reported at the 'regex:' key, not at the line of the pattern")
 def test_bad_cue_regex_line_is_the_line_of_the_pattern(cli, write, page):
     write(GOOD_PATH, GOOD)
     write("house/_shared/cues.yaml", BAD_CUE_REGEX)
@@ -181,7 +178,6 @@ def test_unknown_cue_name_in_a_context_condition(cli, write, page):
     assert "negation" in message
 
 
-@pytest.mark.xfail(strict=True, reason="an unknown cue is reported without the line of the rule that names it")
 def test_unknown_cue_name_has_its_line(cli, write, page):
     write(GOOD_PATH, break_line("  phrases: [wonder cream]\n", "  phrases: [wonder cream]\n  unless:\n    - cue: negaton\n"))
     assert rule_error(run(cli))[1] == "18"
@@ -230,8 +226,8 @@ def test_duplicate_names(cli, write, page):
 
 
 @pytest.mark.parametrize("content, message", [
-    ("- just\n- a list\n", "expected a mapping at the top level"),
-    ("", "expected a mapping at the top level"),
+    ("- just\n- a list\n", "expected a mapping of keys at the top level, got a list"),
+    ("", "the file is empty: expected a mapping of keys"),
 ])
 def test_not_a_mapping(cli, write, page, content, message):
     write(GOOD_PATH, content)

@@ -3,7 +3,7 @@
     >>> from claimlint import lint_text
     >>> report = lint_text("Our serum cures acne.", format="text")
     >>> [f.rule for f in report.findings]
-    ['CL201', 'CL501', 'CL401']
+    ['CL501', 'CL201', 'CL401']
 """
 
 from __future__ import annotations
@@ -42,7 +42,10 @@ def select_rules(pack: RulePack, config: Config) -> list[Rule]:
     def resolve(key: str, setting: str) -> list[Rule]:
         rules = pack.resolve(key)
         if not rules:
-            raise RuleError(config.source or "<config>", config_line(config, setting) if config.source else None,
+            if setting.replace("-", "_") in config.cli_settings or not config.source:
+                raise RuleError("command line", None, f"--{setting}: unknown rule id, name or category '{key}'")
+            where = (setting, key) if setting == "severity" else setting
+            raise RuleError(config.source, config_line(config, where),
                             f"{setting}: unknown rule id, name or category '{key}'")
         return rules
 
@@ -75,7 +78,12 @@ def get_engine(config: Config | None = None) -> Engine:
     engine = _ENGINES.get(key)
     if engine is None:
         pack = load_rule_pack(config)
-        engine = Engine(pack, select_rules(pack, config), severities_for(pack, config), model=config.model)
+        try:
+            engine = Engine(pack, select_rules(pack, config), severities_for(pack, config), model=config.model)
+        except (OSError, ImportError) as exc:
+            raise RuleError("command line" if "model" in config.cli_settings else (config.source or "config"), None,
+                            f"model: cannot load the spaCy pipeline {config.model!r} ({exc.__class__.__name__}); "
+                            "install it, or leave --model out to use the built-in blank English pipeline") from None
         _ENGINES[key] = engine
     return engine
 
@@ -87,7 +95,7 @@ def _bibliography(config: Config) -> list[str]:
 def lint_document_text(engine: Engine, text: str, path: str, format: str, bibliography: list[str]) -> tuple[list[Finding], list[Diagnostic]]:
     document = read_document(text, path, format)
     findings = engine.lint(document, bibliography)
-    return apply_suppressions(document, engine.pack, findings)
+    return apply_suppressions(document, engine.pack, findings, {c.rule.id for c in engine.rules})
 
 
 def lint_text(text: str, *, format: str = "markdown", path: str | None = None, config: Config | None = None) -> Report:

@@ -104,10 +104,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _config_for(args: argparse.Namespace, start: Path) -> Config:
     config = load_config(Path(args.config)) if getattr(args, "config", None) else find_config(start)
     updates: dict[str, object] = {}
+    cli_settings = []
     for key in ("select", "extend_select", "ignore", "fail_on", "include", "exclude", "bib", "model"):
         value = getattr(args, key, None)
         if value is not None:
             updates[key] = value
+            cli_settings.append(key)
     if getattr(args, "rules_dir", None):
         updates["rule_dirs"] = list(config.rule_dirs) + [str(Path(d).resolve()) for d in args.rules_dir]
     severity = dict(config.severity)
@@ -116,7 +118,10 @@ def _config_for(args: argparse.Namespace, start: Path) -> Config:
         if level not in SEVERITY_ORDER or not key:
             raise UsageError(f"claimlint: --severity expects RULE=info|warning|error, got {item!r}")
         severity[key] = level
+        if "severity" not in cli_settings:
+            cli_settings.append("severity")
     updates["severity"] = severity
+    updates["cli_settings"] = cli_settings
     return config.model_copy(update=updates)
 
 
@@ -156,9 +161,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         report = lint_paths(args.paths, config=config, input_format=args.input_format, encoding=args.encoding)
     output = render(report, args.format, show_source=not args.no_source,
-                    show_suppressed=args.show_suppressed, sources=sources)
+                    show_suppressed=args.show_suppressed, sources=sources, encoding=args.encoding)
     if args.output:
-        _write_atomic(Path(args.output), output)
+        try:
+            _write_atomic(Path(args.output), output)
+        except OSError as exc:
+            print(f"claimlint: error: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
+            return EXIT_ERROR
     else:
         sys.stdout.write(output)
     return exit_code(report, config.fail_on)

@@ -53,12 +53,46 @@ class Config(BaseModel):
     model: str | None = None
     #: Where the file was found (set by ``find_config``).
     source: str | None = Field(default=None, exclude=True)
+    #: Settings given on the command line (their errors are not the config file's).
+    cli_settings: list[str] = Field(default_factory=list, exclude=True)
 
 
-def _line_of_key(text: str, key: str) -> int | None:
-    pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=", re.MULTILINE)
-    m = pattern.search(text)
-    return text.count("\n", 0, m.start()) + 1 if m else None
+TABLE = re.compile(r"\s*\[\s*([^\]]+?)\s*\]")
+KEY = re.compile(r"""\s*["']?([^"'=\s]+)["']?[ \t]*=""")
+
+
+def _line_of_key(text: str, loc: tuple[object, ...] | str, prefix: str = "") -> int | None:
+    """The line where a (possibly nested) key of the claimlint table is set."""
+    if isinstance(loc, str):
+        loc = (loc,)
+    table = ""
+    keys: list[tuple[str, int, str]] = []
+    for number, line in enumerate(text.split("\n"), 1):
+        header = TABLE.match(line)
+        if header and not line.lstrip().startswith("[["):
+            table = header.group(1)
+            continue
+        key = KEY.match(line)
+        if key:
+            keys.append((".".join(p for p in (table, key.group(1)) if p), number, line))
+    parts = [prefix] if prefix else []
+    target = ".".join(parts + [str(p) for p in loc])
+    for full, number, _ in keys:
+        if full == target:
+            return number
+    if len(loc) > 1:  # an inline table: severity = { CL101 = "error" }
+        parent = ".".join(parts + [str(loc[0])])
+        for full, number, line in keys:
+            if full == parent and str(loc[1]) in line:
+                return number
+        return _line_of_key(text, loc[:1], prefix)
+    return None
+
+
+def _prefix(path: Path, data: dict) -> str:
+    if path.name == "pyproject.toml" or "claimlint" in data.get("tool", {}):
+        return "tool.claimlint"
+    return ""
 
 
 def load_config(path: Path) -> Config:
@@ -75,18 +109,17 @@ def load_config(path: Path) -> Config:
             m = re.search(r"line (\d+)", str(exc))
             line = int(m.group(1)) if m else None
         raise RuleError(path, line, f"invalid TOML: {str(exc).split(' (at')[0]}") from None
-    if path.name == "pyproject.toml":
+    prefix = _prefix(path, data)
+    if prefix:
         data = data.get("tool", {}).get("claimlint", {})
-    elif "tool" in data and "claimlint" in data.get("tool", {}):
-        data = data["tool"]["claimlint"]
     try:
         config = Config.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
-        key = str(err["loc"][0]) if err["loc"] else ""
         message = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
         where = ".".join(str(p) for p in err["loc"])
-        raise RuleError(path, _line_of_key(text, key) if key else None, f"{where}: {message}") from None
+        line = _line_of_key(text, tuple(err["loc"]), prefix) if err["loc"] else None
+        raise RuleError(path, line, f"{where}: {message}") from None
     config.source = str(path)
     return config
 
@@ -113,8 +146,14 @@ def _peek(path: Path) -> str:
         return ""
 
 
-def config_line(config: Config, key: str) -> int | None:
+def config_line(config: Config, key: str | tuple[str, ...]) -> int | None:
     """The line of ``key`` in the file the config came from, for error messages."""
     if not config.source:
         return None
-    return _line_of_key(_peek(Path(config.source)), key)
+    path = Path(config.source)
+    text = _peek(path)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return None
+    return _line_of_key(text, key, _prefix(path, data))

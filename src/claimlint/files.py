@@ -25,6 +25,7 @@ class SourceFile:
 def _matches(path: str, patterns: list[str] | tuple[str, ...]) -> bool:
     name = os.path.basename(path)
     posix = path.replace(os.sep, "/")
+    patterns = [p.rstrip("/") or p for p in patterns]
     return any(fnmatch.fnmatch(name, p) or fnmatch.fnmatch(posix, p) or fnmatch.fnmatch(posix, "*/" + p)
                for p in patterns)
 
@@ -106,7 +107,14 @@ def discover(paths: list[str], include: list[str] | None = None, exclude: list[s
                         or _matches(full, exclude):
                     continue
                 found.append(full)
-    return found, missing
+    unique: list[str] = []
+    seen: set[str] = set()
+    for path in found:
+        real = os.path.realpath(path)
+        if real not in seen:
+            seen.add(real)
+            unique.append(path)
+    return unique, missing
 
 
 def decode(data: bytes, path: str, encoding: str | None = None) -> str:

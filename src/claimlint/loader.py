@@ -8,12 +8,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from .rule_model import Rule
+from .rule_model import Regex, Rule
 
 MAX_YAML_BYTES = 2_000_000
 MAX_YAML_NODES = 200_000
@@ -33,17 +33,7 @@ class CueSet(BaseModel):
 
     description: str = ""
     phrases: list[str] = Field(default_factory=list)
-    regex: list[str] = Field(default_factory=list)
-
-    @field_validator("regex")
-    @classmethod
-    def _compiles(cls, value: list[str]) -> list[str]:
-        for pattern in value:
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise ValueError(f"invalid regex {pattern!r}: {exc}") from None
-        return value
+    regex: list[Regex] = Field(default_factory=list)
 
 
 class CueFile(BaseModel):
@@ -153,8 +143,11 @@ def line_of(node: Any, loc: tuple[Any, ...]) -> int | None:
 
 def validate(model: type[BaseModel], data: Any, path: Path) -> Any:
     """Validate ``data`` against ``model``; the first error becomes a RuleError."""
+    if data is None:
+        raise RuleError(path, 1, "the file is empty: expected a mapping of keys")
     if not isinstance(data, dict):
-        raise RuleError(path, 1, f"expected a mapping at the top level, got {type(data).__name__}")
+        kind = "a list" if isinstance(data, list) else f"a {type(data).__name__}"
+        raise RuleError(path, 1, f"expected a mapping of keys at the top level, got {kind}")
     try:
         return model.model_validate(plain(data))
     except ValidationError as exc:
@@ -207,8 +200,22 @@ def load_pack(dirs: list[Path]) -> RulePack:
     for rule_id, rule in pack.rules.items():
         for cue in referenced_cues(rule):
             if cue not in pack.cues:
-                raise RuleError(pack.sources[rule_id], None, f"unknown cue '{cue}' (known: {', '.join(sorted(pack.cues))})")
+                path = pack.sources[rule_id]
+                raise RuleError(path, _line_naming(path, cue), f"unknown cue '{cue}' (known: {', '.join(sorted(pack.cues))})")
     return pack
+
+
+def _line_naming(path: str, word: str) -> int | None:
+    """The first line of a file that names ``word`` as a YAML value."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8-sig").split("\n")
+    except (OSError, UnicodeDecodeError):
+        return None
+    pattern = re.compile(rf"(?:[:\[,-]\s*|^\s*-\s*)['\"]?{re.escape(word)}['\"]?\s*(?:[,\]#]|$)")
+    for number, line in enumerate(lines, 1):
+        if pattern.search(line):
+            return number
+    return None
 
 
 def referenced_cues(rule: Rule) -> list[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .models import Severity
 
@@ -36,13 +36,16 @@ class Context(Strict):
     chars: int = Field(default=30, ge=1, le=400)
 
 
-def _check_regex(patterns: list[str]) -> list[str]:
-    for pattern in patterns:
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise ValueError(f"invalid regex {pattern!r}: {exc}") from None
-    return patterns
+def _compiles(pattern: str) -> str:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"invalid regex {pattern!r}: {exc}") from None
+    return pattern
+
+
+#: A regex, checked one by one so an error points at the line of the pattern.
+Regex = Annotated[str, AfterValidator(_compiles)]
 
 
 class CheckBase(Strict):
@@ -55,14 +58,12 @@ class ExistenceCheck(CheckBase):
 
     type: Literal["existence"]
     phrases: list[str] = Field(default_factory=list)
-    regex: list[str] = Field(default_factory=list)
+    regex: list[Regex] = Field(default_factory=list)
     cues: list[str] = Field(default_factory=list)
     #: Lower-cased matched text -> a compliant replacement (fills ``suggestion``).
     suggest: dict[str, str] = Field(default_factory=dict)
     #: Only in blocks of these kinds (empty: all prose).
     blocks: list[str] = Field(default_factory=list)
-
-    _regex_ok = field_validator("regex")(classmethod(lambda cls, v: _check_regex(v)))
 
     @model_validator(mode="after")
     def _needs_a_pattern(self) -> ExistenceCheck:

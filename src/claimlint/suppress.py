@@ -43,7 +43,7 @@ class Directive:
 def parse_directives(document: Document, pack: RulePack) -> tuple[list[Directive], list[Diagnostic]]:
     directives: list[Directive] = []
     problems: list[Diagnostic] = []
-    open_ranges: dict[str, Directive] = {}
+    open_ranges: dict[str, Directive] = {}  # rule id -> the disable range it is in
     last_line = len(document.line_starts)
     for comment in document.comments:
         m = DIRECTIVE.match(comment.text)
@@ -68,8 +68,8 @@ def parse_directives(document: Document, pack: RulePack) -> tuple[list[Directive
                 warn(f"claimlint-{kind} names unknown rule '{key}'")
             directive.rule_ids.update(r.id for r in rules)
         if kind == "enable":
-            for key in keys:
-                opened = open_ranges.pop(key, None)
+            for rule_id in directive.rule_ids:
+                opened = open_ranges.pop(rule_id, None)
                 if opened is not None:
                     opened.last = line
             continue
@@ -84,8 +84,8 @@ def parse_directives(document: Document, pack: RulePack) -> tuple[list[Directive
             directive.first, directive.last = 1, last_line
         else:
             directive.first, directive.last = line, last_line
-            for key in keys:
-                open_ranges[key] = directive
+            for rule_id in directive.rule_ids:
+                open_ranges[rule_id] = directive
         directives.append(directive)
     return directives, problems
 
@@ -98,8 +98,12 @@ def _next_content_line(document: Document, after: int) -> int:
     return line
 
 
-def apply_suppressions(document: Document, pack: RulePack, findings: list[Finding]) -> tuple[list[Finding], list[Diagnostic]]:
-    """Mark suppressed findings; report directives that silenced nothing."""
+def apply_suppressions(document: Document, pack: RulePack, findings: list[Finding],
+                       active: set[str] | None = None) -> tuple[list[Finding], list[Diagnostic]]:
+    """Mark suppressed findings; report directives that silenced nothing.
+
+    A directive naming only rules that did not run (not selected) is not reported as unused.
+    """
     directives, problems = parse_directives(document, pack)
     out: list[Finding] = []
     for finding in findings:
@@ -110,7 +114,7 @@ def apply_suppressions(document: Document, pack: RulePack, findings: list[Findin
                 break
         out.append(finding)
     for d in directives:
-        if not d.used and d.rule_ids:
+        if not d.used and d.rule_ids and (active is None or d.rule_ids & active):
             problems.append(Diagnostic(
                 path=document.path, line=d.line, level="warning",
                 message=f"unused suppression: claimlint-{d.kind} {' '.join(d.keys)} silences nothing",

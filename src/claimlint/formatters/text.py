@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
+from ..files import InputError, read_file
 from ..models import Finding, Report
 
 WIDTH = 100  # characters of source shown around a match on long lines
 
 
-def _read_lines(path: str, cache: dict[str, list[str] | None], sources: dict[str, str]) -> list[str] | None:
+def _read_lines(path: str, cache: dict[str, list[str] | None], sources: dict[str, str],
+                encoding: str | None) -> list[str] | None:
+    """The file's lines as the linter read them (same decoding; lines split on "\n" only)."""
     if path not in cache:
         text = sources.get(path)
         if text is None:
             try:
-                text = Path(path).read_text(encoding="utf-8-sig", errors="replace")
-            except OSError:
+                text = read_file(path, encoding)
+            except InputError:
                 text = None
-        cache[path] = text.splitlines() if text is not None else None
+        cache[path] = [ln.removesuffix("\r") for ln in text.split("\n")] if text is not None else None
     return cache[path]
 
 
@@ -48,7 +49,7 @@ def _snippet(finding: Finding, lines: list[str] | None) -> list[str]:
 
 
 def render(report: Report, *, show_source: bool = True, show_suppressed: bool = False,
-           sources: dict[str, str] | None = None, **_options: object) -> str:
+           sources: dict[str, str] | None = None, encoding: str | None = None, **_options: object) -> str:
     out: list[str] = []
     cache: dict[str, list[str] | None] = {}
     sources = sources or {}
@@ -58,7 +59,7 @@ def render(report: Report, *, show_source: bool = True, show_suppressed: bool = 
         tag = " (suppressed)" if f.suppressed is not None else ""
         out.append(f"{f.path}:{f.line}:{f.column}: {f.rule} [{f.category}] {f.message}{tag}")
         if show_source:
-            out += _snippet(f, _read_lines(f.path, cache, sources))
+            out += _snippet(f, _read_lines(f.path, cache, sources, encoding))
             if f.suggestion:
                 out.append(f"  = suggestion: {f.suggestion}")
             if f.fix_hint:
