@@ -32,7 +32,7 @@ LEAP_TXT = "In mice, resveratrol extended lifespan, so it can help you live long
 CLEAN_MD = "# Opening hours\n\nThe clinic is open Monday to Friday.\n"
 FINDING_INFO = "Probiotics have been found to ease bloating.\n"  # CL102 (info)
 
-SUMMARY = re.compile(r"^(No findings in \d+ files?\.|Found \d+ findings? \((?:\d+ (?:error|warning|info)(?:, )?)+\) in \d+ files?\.)")
+SUMMARY = re.compile(r"^(No findings in \d+ files?\.|Found \d+ findings? \((?:\d+ (?:errors?|warnings?|info)(?:, )?)+\) in \d+ files?\.)")
 
 
 @pytest.fixture(scope="module")
@@ -229,7 +229,7 @@ def test_folder_is_walked_recursively_with_default_extensions(cli, tree):
     result = cli("check", "--select", "CL501", "--no-source", "site")
     assert result.code == 1
     assert _paths(result) == ["site/a.md", "site/e.markdown", "site/sub/b.html", "site/sub/d.htm", "site/sub/deep/c.txt"]
-    assert summary_line(result.out) == "Found 5 findings (5 error) in 5 files."
+    assert summary_line(result.out) == "Found 5 findings (5 errors) in 5 files."
 
 
 def test_include_replaces_the_default_extensions(cli, tree):

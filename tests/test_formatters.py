@@ -123,7 +123,7 @@ def test_json_keeps_non_ascii_text_readable():
 
 def test_text_summary_counts_only_active_findings():
     out = render(fixed_report(), "text", sources={"posts/hair.md": PAGE})
-    assert out.splitlines()[-1] == "Found 5 findings (3 error, 1 warning, 1 info) in 2 files. 1 suppressed. 1 file error."
+    assert out.splitlines()[-1] == "Found 5 findings (3 errors, 1 warning, 1 info) in 2 files. 1 suppressed. 1 file error."
 
 
 def test_text_without_source_available_still_prints_the_finding(tmp_path, monkeypatch):

@@ -78,7 +78,7 @@ def _summary(report: Report) -> str:
     if not s.findings:
         text = f"No findings in {files}."
     else:
-        parts = [f"{n} {k}" for k, n in s.by_severity.items()]
+        parts = [f"{n} {k}" + ("s" if n != 1 and k != "info" else "") for k, n in s.by_severity.items()]
         noun = "finding" if s.findings == 1 else "findings"
         text = f"Found {s.findings} {noun} ({', '.join(parts)}) in {files}."
     if s.suppressed:
