@@ -103,7 +103,7 @@ def test_markdown_claim_with_the_default_rules(cli, write):
 
 def _by_severity(cli, path: str) -> str:
     summary = cli("check", "--format", "json", path).json()["summary"]["by_severity"]
-    return ", ".join(f"{n} {k}" for k, n in summary.items())
+    return ", ".join(f"{n} {k}" + ("s" if n != 1 and k != "info" else "") for k, n in summary.items())
 
 
 def test_html_claim_is_reported_at_its_place_in_the_file(cli, write):
