@@ -131,3 +131,18 @@ def lint_paths(paths: Iterable[str], *, config: Config | None = None, input_form
         report.errors += problems
         report.summary.files += 1
     return report.summarise()
+
+
+def report_sources(report: Report, encoding: str | None = None, known: dict[str, str] | None = None) -> dict[str, str]:
+    """path -> decoded text of each file the report has findings in, read as ``lint_paths`` read it.
+
+    ``known`` texts (e.g. standard input) are kept; files that can no longer be read are left out.
+    """
+    sources = dict(known or {})
+    for path in dict.fromkeys(f.path for f in report.findings):
+        if path not in sources:
+            try:
+                sources[path] = read_file(path, encoding)
+            except InputError:
+                pass
+    return sources

@@ -16,7 +16,7 @@ from .config import Config, find_config, load_config
 from .loader import RuleError, builtin_rules_dir
 from .models import SEVERITY_ORDER, Report
 
-COMMANDS = ("check", "rules", "explain", "test-rules")
+COMMANDS = ("check", "rules", "explain", "test-rules", "serve")
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
@@ -54,11 +54,15 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--exclude", type=_csv, help="file or folder globs to skip")
     check.add_argument("--input-format", choices=["markdown", "html", "text"], help="override the format from the extension")
     check.add_argument("--stdin-filename", help="the path to report for standard input")
+    check.add_argument("--stdin-jsonl", action="store_true",
+                       help="batch mode: read one JSON document per line from standard input, write one JSON result per line")
     check.add_argument("--encoding", help="decode files with this encoding instead of UTF-8")
     check.add_argument("--bib", help="a BibTeX or CSL-JSON bibliography citations may resolve to")
     check.add_argument("--model", help="an installed spaCy pipeline to use (optional)")
     check.add_argument("--show-suppressed", action="store_true", help="show suppressed findings in text output")
     check.add_argument("--no-source", action="store_true", help="text output: one line per finding")
+    check.add_argument("--baseline", metavar="FILE", help="report only findings not recorded in this baseline file")
+    check.add_argument("--write-baseline", metavar="FILE", help="record the current findings in this baseline file")
 
     rules = sub.add_parser("rules", help="list the rule pack")
     rules.add_argument("--format", choices=["text", "json"], default="text")
@@ -71,6 +75,15 @@ def build_parser() -> argparse.ArgumentParser:
     test = sub.add_parser("test-rules", help="run every rule's own examples")
     test.add_argument("dirs", nargs="*", help="rule directories (default: the built-in pack)")
     test.add_argument("--verbose", "-v", action="store_true")
+
+    serve = sub.add_parser("serve", help="run the HTTP service (needs the serve extra)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--port", type=_positive_int, default=8080, help="port to listen on (default: 8080)")
+    serve.add_argument("--config", help="config file (rule selection, severities, rule directories)")
+    serve.add_argument("--max-body-bytes", type=_positive_int, default=1_000_000, help="largest request body (default: 1000000)")
+    serve.add_argument("--max-documents", type=_positive_int, default=100, help="most documents per request (default: 100)")
+    serve.add_argument("--timeout", type=float, default=10.0, help="seconds a request may take (default: 10)")
+    serve.add_argument("--concurrency", type=_positive_int, default=4, help="requests linted at once (default: 4)")
     return parser
 
 
@@ -86,7 +99,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args_list.insert(0, "check")
     try:
         args = build_parser().parse_args(args_list)
-        handler = {"check": cmd_check, "rules": cmd_rules, "explain": cmd_explain, "test-rules": cmd_test_rules}
+        handler = {"check": cmd_check, "rules": cmd_rules, "explain": cmd_explain, "test-rules": cmd_test_rules,
+                   "serve": cmd_serve}
         return handler[args.command](args)
     except UsageError as exc:
         print(exc, file=sys.stderr)
@@ -139,11 +153,22 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .files import InputError, decode
     from .formatters import render
 
+    if args.stdin_jsonl:
+        return _check_jsonl(args)
     if not args.paths:
         raise UsageError("claimlint: no paths given (use '-' to read standard input)")
     start = Path(args.stdin_filename or ".") if args.paths == ["-"] else Path(args.paths[0])
     config = _config_for(args, start)
     sources: dict[str, str] = {}
+    from . import baseline as bl
+
+    base = None
+    try:
+        if args.baseline and not args.write_baseline:
+            base = bl.load(Path(args.baseline))
+    except bl.BaselineError as exc:
+        print(f"claimlint: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
     if args.paths == ["-"]:
         from .sources import format_for_path
 
@@ -160,6 +185,20 @@ def cmd_check(args: argparse.Namespace) -> int:
         raise UsageError("claimlint: '-' (standard input) cannot be mixed with other paths")
     else:
         report = lint_paths(args.paths, config=config, input_format=args.input_format, encoding=args.encoding)
+    if args.write_baseline or base is not None or args.format == "html":
+        from .api import report_sources
+
+        sources = report_sources(report, args.encoding, sources)
+    if args.write_baseline:
+        base = bl.build(report, sources)
+        try:
+            bl.write(Path(args.write_baseline), base)
+        except bl.BaselineError as exc:
+            print(f"claimlint: error: {exc}", file=sys.stderr)
+            return EXIT_ERROR
+        print(f"claimlint: recorded {base.total} findings in {args.write_baseline}", file=sys.stderr)
+    if base is not None:
+        report = bl.apply(report, base, sources)
     output = render(report, args.format, show_source=not args.no_source,
                     show_suppressed=args.show_suppressed, sources=sources, encoding=args.encoding)
     if args.output:
@@ -236,3 +275,46 @@ def cmd_test_rules(args: argparse.Namespace) -> int:
             print(f"{status} {r.case.id}: {r.detail}\n    {r.case.example.text.strip()[:200]!r}")
     print(f"{len(results) - len(failed)} passed, {len(failed)} failed")
     return EXIT_FINDINGS if failed else EXIT_OK
+
+
+def _positive_int(value: str) -> int:
+    number = int(value)
+    if number <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {value!r}")
+    return number
+
+
+def _check_jsonl(args: argparse.Namespace) -> int:
+    """``check --stdin-jsonl``: stream one JSON result per input line (see ``claimlint.batch``)."""
+    import json
+
+    from .batch import fails, lint_jsonl
+
+    if args.paths or args.output:
+        raise UsageError("claimlint: --stdin-jsonl reads standard input and writes standard output; "
+                         "it takes no paths and no --output")
+    config = _config_for(args, Path("."))
+    lines = getattr(sys.stdin, "buffer", sys.stdin)
+    failed = False
+    for result in lint_jsonl(lines, config, encoding=args.encoding or "utf-8"):
+        failed = failed or fails(result, config.fail_on)
+        sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+    return EXIT_FINDINGS if failed else EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    try:
+        import uvicorn  # noqa: F401
+
+        from .service import serve
+    except ModuleNotFoundError as exc:
+        if (exc.name or "").partition(".")[0] not in ("uvicorn", "starlette", "anyio"):
+            raise
+        print(f"claimlint: error: 'claimlint serve' needs the serve extra (no module named {exc.name!r}); "
+              "install it with: pip install 'claimlint[serve]'", file=sys.stderr)
+        return EXIT_ERROR
+    if not args.timeout > 0:
+        raise UsageError(f"claimlint serve: --timeout must be positive, got {args.timeout}")
+    return serve(_config_for(args, Path(".")), host=args.host, port=args.port, max_body_bytes=args.max_body_bytes,
+                 max_documents=args.max_documents, timeout=args.timeout, concurrency=args.concurrency)

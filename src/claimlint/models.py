@@ -89,6 +89,9 @@ class Report(BaseModel):
     findings: list[Finding] = Field(default_factory=list)
     errors: list[Diagnostic] = Field(default_factory=list)
     summary: Summary = Field(default_factory=Summary)
+    #: The files that were linted, in order, for formatters that list every file
+    #: (JUnit: a passing test per clean file). Not part of the JSON report.
+    paths: list[str] = Field(default_factory=list, exclude=True)
 
     @property
     def active_findings(self) -> list[Finding]:

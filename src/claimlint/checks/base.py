@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
@@ -24,6 +25,10 @@ class Hit:
 RunCheck = Callable[[Analysis], Iterable[Hit]]
 
 
+#: What ends a clause for ``left`` context: a coordinating "and"/"but", ";", or a sentence stop.
+CLAUSE_BREAK = re.compile(r"\s(?:and|but|yet)\s|[;.!?]")
+
+
 def _neighbour(analysis: Analysis, sentence: Sentence, step: int) -> Sentence | None:
     i = sentence.index + step
     if 0 <= i < len(analysis.sentences):
@@ -39,7 +44,10 @@ def context_holds(analysis: Analysis, ctx: Context, start: int, end: int) -> boo
     if sentence is None:
         return False
     if ctx.within == "left":
-        return analysis.has_cue(ctx.cue, max(sentence.start, start - ctx.chars), start)
+        # Only in the same clause: "no fetal cells and virtually zero risk" is not a denial of the risk.
+        text = analysis.prose.text
+        return any(not CLAUSE_BREAK.search(text, hit_end, start)
+                   for _, hit_end in analysis.cue(ctx.cue, max(sentence.start, start - ctx.chars), start))
     if ctx.within == "right":
         return analysis.has_cue(ctx.cue, end, min(sentence.end, end + ctx.chars))
     if ctx.within == "sentence":

@@ -56,7 +56,7 @@ def render(report: Report, *, show_source: bool = True, show_suppressed: bool = 
     for f in report.findings:
         if f.suppressed is not None and not show_suppressed:
             continue
-        tag = " (suppressed)" if f.suppressed is not None else ""
+        tag = "" if f.suppressed is None else " (baselined)" if f.suppressed.kind == "baseline" else " (suppressed)"
         out.append(f"{f.path}:{f.line}:{f.column}: {f.rule} [{f.category}] {f.message}{tag}")
         if show_source:
             out += _snippet(f, _read_lines(f.path, cache, sources, encoding))
@@ -81,8 +81,11 @@ def _summary(report: Report) -> str:
         parts = [f"{n} {k}" + ("s" if n != 1 and k != "info" else "") for k, n in s.by_severity.items()]
         noun = "finding" if s.findings == 1 else "findings"
         text = f"Found {s.findings} {noun} ({', '.join(parts)}) in {files}."
-    if s.suppressed:
-        text += f" {s.suppressed} suppressed."
+    baselined = sum(1 for f in report.findings if f.suppressed is not None and f.suppressed.kind == "baseline")
+    if s.suppressed - baselined:
+        text += f" {s.suppressed - baselined} suppressed."
+    if baselined:
+        text += f" {baselined} baselined."
     errors = sum(1 for e in report.errors if e.level == "error")
     if errors:
         text += f" {errors} file error{'s' if errors != 1 else ''}."
