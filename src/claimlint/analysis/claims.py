@@ -25,10 +25,10 @@ NEAR_REACH = 30
 NEGATION_REACH = 30
 #: A predicate right after these words states a purpose or a wish, not an effect:
 #: "used to treat", "people looking to boost their energy".
-PURPOSE = re.compile(r"\bto\s+$", re.IGNORECASE)
+PURPOSE = re.compile(r"\bto\s+(?:(?:[\w'-]+,?\s+){1,6}(?:and|or)\s+)?$", re.IGNORECASE)
 #: ... except after verbs that make the infinitive the claim itself: "helps to reduce".
 CLAIM_INFINITIVE = re.compile(
-    r"\b(?:helps?|helped|helping|shown|proven|proved|found|known|able|said|thought|believed|claimed|"
+    r"\b(?:helps?|helped|helping|shown|proven|proved|found|reported|known|able|said|tells?|telling|signals?|signalling|signaling|thought|believed|claimed|"
     r"appears?|seems?|tends?|likely|designed|formulated|works?|continues?|goes?|starts?|begins?|"
     r"ability|abilities|power|capacity|potential|evidence|data|research)\s+to\s+$",
     re.IGNORECASE,
@@ -40,12 +40,12 @@ OPENER = re.compile(
     re.IGNORECASE,
 )
 #: A short label opening a block ("Improved circulation: ...").
-LABEL = re.compile(r"\W*(?:[\w'+-]+\s+){0,5}[\w'+-]+\s*:\s")
+LABEL = re.compile(r"\W*(?:[\w'+()-]+\s+){0,5}[\w'+()-]+\s*:\s")
 #: A title made of a participle or gerund ("Enhancing Brain Function") names a topic.
 TITLE_PARTICIPLE = re.compile(r"\W*(?:\d+[.)]\s*)?[A-Za-z]+(?:ing|ed)\b")
 SECOND_PERSON = re.compile(r"\b(?:you|your|yours|yourself)\b", re.IGNORECASE)
 #: A following sentence that takes the claim back: "However, this has not been shown."
-RETRACTION = re.compile(r"^\W*(?:however|but|yet|still|that said|unfortunately)\b", re.IGNORECASE)
+RETRACTION = re.compile(r"\W*(?:however|but|yet|still|that said|unfortunately)\b", re.IGNORECASE)
 CLAIM_BLOCK_KINDS = ("heading", "list_item", "table_cell", "alt_text")
 
 
@@ -108,9 +108,11 @@ def _about_treatment(analysis: Analysis, sentence: Sentence, predicate: int) -> 
 
 
 def _purpose(text: str, sentence_start: int, pos: int) -> bool:
-    """An infinitive of purpose ("applied to the skin to treat acne") describes use, not effect."""
-    lo = max(sentence_start, pos - 40)
-    return bool(PURPOSE.search(text, lo, pos)) and not CLAIM_INFINITIVE.search(text, lo, pos)
+    """An infinitive of purpose ("applied to the skin to treat acne", "used to disinfect
+    tools and treat wounds") describes use, not effect; "helps to reduce" is still a claim."""
+    lo = max(sentence_start, pos - 70)
+    m = PURPOSE.search(text, lo, pos)
+    return bool(m) and not CLAIM_INFINITIVE.search(text, max(sentence_start, m.start() - 40), m.start() + 3)
 
 
 def claim_in(analysis: Analysis, sentence: Sentence) -> Claim | None:
@@ -126,7 +128,7 @@ def claim_in(analysis: Analysis, sentence: Sentence) -> Claim | None:
     label = LABEL.match(text, s, e)
     title = analysis.block_kind(sentence) in CLAIM_BLOCK_KINDS and not text[e - 1] in ".!?"
     for ps, pe in analysis.cue("outcome", s, e):
-        if (label and ps < label.end()) or (title and _title_participle(text, s, ps, pe)):
+        if (label and ps < label.end()) or (title and _title_participle(text, s, ps, pe)) or _purpose(text, s, ps):
             continue
         if not _negated(analysis, s, ps):
             candidates.append((ps, pe))

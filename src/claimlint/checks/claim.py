@@ -9,19 +9,42 @@ from ..rule_model import ClaimCheck, Rule
 from .base import Hit, RunCheck, keep
 
 
+#: Cue sets that identify a source well enough to support a claim next to it.
+SOURCE_CUES = ("citation", "named_study")
+#: How many blocks around a study's result report may identify the study.
+STUDY_REACH = 2
+
+
+def _sourced(analysis: Analysis, start: int, end: int) -> bool:
+    return any(analysis.has_cue(cue, start, end) for cue in SOURCE_CUES)
+
+
+def _reports_identified_study(analysis: Analysis, sentence) -> bool:
+    """A sentence giving a study's results for its groups ("improved in the collagen group
+    compared with placebo"), when the study is identified in the blocks around it."""
+    s, e = sentence.start, sentence.end
+    if not analysis.has_cue("result_report", s, e):
+        return False
+    blocks = analysis.prose.blocks
+    lo = blocks[max(0, sentence.block - STUDY_REACH)][0]
+    hi = blocks[min(len(blocks) - 1, sentence.block + STUDY_REACH)][1]
+    return _sourced(analysis, lo, hi) or analysis.has_cue("publication_detail", lo, hi)
+
+
 def supported(analysis: Analysis, sentence_index: int, window: int) -> bool:
-    """A citation in the sentence, in the next ``window`` sentences, or in the
-    sentence that ends a study description which directly follows the claim."""
+    """A citation or a named study in the sentence, in the next ``window`` sentences, or in
+    the sentence that ends a study description which directly follows the claim; or the
+    sentence reports the results of a study the page identifies nearby."""
     sentences = analysis.sentences
     sentence = sentences[sentence_index]
-    if analysis.cited(sentence):
+    if _sourced(analysis, sentence.start, sentence.end) or _reports_identified_study(analysis, sentence):
         return True
     for step in range(1, window + 1):
         i = sentence_index + step
         if i >= len(sentences):
             return False
         following = sentences[i]
-        if analysis.cited(following):
+        if _sourced(analysis, following.start, following.end):
             return True
         # "X helps Y. In a trial of 60 adults, ... . They improved (Lee, 2017)."
         if analysis.has_cue("study_intro", following.start, following.end) and i + 1 < len(sentences):
