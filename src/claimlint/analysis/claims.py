@@ -36,7 +36,7 @@ CLAIM_INFINITIVE = re.compile(
 #: Discourse openers skipped before looking for the sentence's subject.
 OPENER = re.compile(
     r"\W*(?:(?:additionally|furthermore|moreover|also|plus|besides|however|in addition|as a result|"
-    r"in fact|overall|in short|finally|then|and|but|so),?\s+)+",
+    r"in fact|overall|in short|finally|then|and|but|so|not only(?: (?:is|are|does|do|can|will))?),?\s+)+",
     re.IGNORECASE,
 )
 #: A short label opening a block ("Improved circulation: ...").
@@ -98,9 +98,13 @@ def _about_treatment(analysis: Analysis, sentence: Sentence, predicate: int) -> 
     opener = OPENER.match(analysis.prose.text, s, e)
     first = opener.end() if opener else s
     terms = analysis.document_terms
+    block_start = analysis.prose.blocks[sentence.block][0]
     return (
         analysis.has_cue("treatment", s, e)
         or bool(terms and terms.search(analysis.prose.text, s, e))
+        # a paragraph about the treatment: its claims are the treatment's
+        or (block_start < s and (analysis.has_cue("treatment", block_start, s)
+                                 or bool(terms and terms.search(analysis.prose.text, block_start, s))))
         or any(hs <= first + 2 for hs, _ in analysis.cue("subject", first, min(e, first + 8)))
         or bool(SECOND_PERSON.search(analysis.prose.text, s, e))
         or analysis.block_kind(sentence) in CLAIM_BLOCK_KINDS
@@ -169,8 +173,11 @@ def _title_participle(text: str, sentence_start: int, ps: int, pe: int) -> bool:
 def _negated(analysis: Analysis, sentence_start: int, pos: int) -> bool:
     """A negation shortly before ``pos`` with no clause break in between."""
     lo = max(sentence_start, pos - NEGATION_REACH)
+    text = analysis.prose.text
     for ns, ne in analysis.cue("negation", lo, pos):
-        if not any(ch in ",;:" for ch in analysis.prose.text[ne:pos]):
+        if text[ns:ne + 5].lower().startswith("not only"):
+            continue  # "not only is it effective, but ..." affirms
+        if not any(ch in ",;:" for ch in text[ne:pos]):
             return True
     return False
 
