@@ -25,7 +25,14 @@ NEAR_REACH = 30
 NEGATION_REACH = 30
 #: A predicate right after these words states a purpose or a wish, not an effect:
 #: "used to treat", "people looking to boost their energy".
-PURPOSE = re.compile(r"\bto\s+(?:(?:[\w'-]+,?\s+){1,6}(?:and|or)\s+)?$", re.IGNORECASE)
+PURPOSE = re.compile(
+    r"(?:\bto\s+(?:(?:[\w'-]+,?\s+){1,6}(?:and|or)\s+)?"
+    r"|\b(?:used|applied|administered|prescribed|indicated|approved)\b[^.;:]{0,40}?\bfor\s+)$",
+    re.IGNORECASE,
+)
+#: A predicate right after a determiner is a noun: "the healing process", "a boost".
+DETERMINER = re.compile(r"\b(?:the|a|an|its|their)\s+$", re.IGNORECASE)
+NOUN_OF_CHANGE = re.compile(r"\s+(?:in|of)\b", re.IGNORECASE)
 #: ... except after verbs that make the infinitive the claim itself: "helps to reduce".
 CLAIM_INFINITIVE = re.compile(
     r"\b(?:helps?|helped|helping|shown|proven|proved|found|reported|known|able|said|tells?|telling|signals?|signalling|signaling|thought|believed|claimed|"
@@ -144,6 +151,9 @@ def claim_in(analysis: Analysis, sentence: Sentence) -> Claim | None:
         for ps, pe, limit in sorted(predicates):
             if _negated(analysis, s, ps) or _purpose(text, s, ps):
                 continue
+            if limit == TARGET_REACH and " " not in text[ps:pe] and DETERMINER.search(text, max(s, ps - 8), ps) \
+                    and not NOUN_OF_CHANGE.match(text, pe):
+                continue  # a verb used as a noun: "the healing process" (but "an increase in energy" claims)
             if (label and ps < label.end()) or (title and _title_participle(text, s, ps, pe)):
                 continue
             reach = [t for t in targets if t[0] >= pe and t[0] - pe <= limit]
@@ -155,7 +165,7 @@ def claim_in(analysis: Analysis, sentence: Sentence) -> Claim | None:
         return None
     start = min(c[0] for c in candidates)
     if analysis.has_cue("unproven", s, e) or not _about_treatment(analysis, sentence, start) \
-            or _retracted(analysis, sentence):
+            or _retracted(analysis, sentence) or _about_harms(analysis, s, e, start):
         return None
     end = max(c[1] for c in candidates if c[0] == start)
     claim_topics = frozenset(
@@ -163,6 +173,18 @@ def claim_in(analysis: Analysis, sentence: Sentence) -> Claim | None:
         if any(ts < re_ and rs < te for ts, te in spans for rs, re_ in reached)
     )
     return Claim(sentence.index, start, end, claim_topics, analysis.has_cue("hedge", s, e))
+
+
+def _about_harms(analysis: Analysis, s: int, e: int, predicate: int) -> bool:
+    """The claim's clause states side effects or complications (and does not deny them):
+    "Side effects are uncommon, although some men experience a loss of libido"."""
+    text = analysis.prose.text
+    for hs, _ in analysis.cue("harm", s, e):
+        if hs > predicate and re.search(r",\s*(?:but|and|yet)\b|;", text[predicate:hs]):
+            continue  # "... produces results, but it is also the source of side effects"
+        if not analysis.has_cue("caveat_denial", max(s, hs - 24), hs) or "minimal" in text[max(s, hs - 24):hs].lower():
+            return True
+    return False
 
 
 def _title_participle(text: str, sentence_start: int, ps: int, pe: int) -> bool:
