@@ -32,7 +32,7 @@ PURPOSE = re.compile(
 )
 #: A predicate right after a determiner is a noun: "the healing process", "a boost".
 DETERMINER = re.compile(r"\b(?:the|a|an|its|their)\s+$", re.IGNORECASE)
-NOUN_OF_CHANGE = re.compile(r"\s+(?:in|of)\b", re.IGNORECASE)
+NOUN_OF_CHANGE = re.compile(r"\s+(?:in|of|for)\b", re.IGNORECASE)
 #: ... except after verbs that make the infinitive the claim itself: "helps to reduce".
 CLAIM_INFINITIVE = re.compile(
     r"\b(?:helps?|helped|helping|shown|proven|proved|found|reported|known|able|said|tells?|telling|signals?|signalling|signaling|thought|believed|claimed|"
