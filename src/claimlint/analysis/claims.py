@@ -26,12 +26,14 @@ NEGATION_REACH = 30
 #: A predicate right after these words states a purpose or a wish, not an effect:
 #: "used to treat", "people looking to boost their energy".
 PURPOSE = re.compile(
-    r"(?:\bto\s+(?:(?:[\w'-]+,?\s+){1,6}(?:and|or)\s+)?"
-    r"|\b(?:used|applied|administered|prescribed|indicated|approved)\b[^.;:]{0,40}?\bfor\s+)$",
+    r"(?:\bto\s+(?:(?:[\w'-]+,?\s+){1,6}(?:and|or)\s+|(?:[\w'-]+\s+){0,4}[\w'-]+,\s+)?"
+    r"|\b(?:used|applied|administered|prescribed|indicated|approved)\b[^.;:]{0,40}?\bfor\s+"
+    r"|\b(?:seeking|looking for|searching for|in search of|wanting|needing)\s+)$",
     re.IGNORECASE,
 )
 #: A predicate right after a determiner is a noun: "the healing process", "a boost".
 DETERMINER = re.compile(r"\b(?:the|a|an|its|their)\s+$", re.IGNORECASE)
+ADJECTIVAL = re.compile(r"\b(?:the|a|an|its|their)\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
 NOUN_OF_CHANGE = re.compile(r"\s+(?:in|of|for)\b", re.IGNORECASE)
 #: ... except after verbs that make the infinitive the claim itself: "helps to reduce".
 CLAIM_INFINITIVE = re.compile(
@@ -141,6 +143,8 @@ def claim_in(analysis: Analysis, sentence: Sentence) -> Claim | None:
     for ps, pe in analysis.cue("outcome", s, e):
         if (label and ps < label.end()) or (title and _title_participle(text, s, ps, pe)) or _purpose(text, s, ps):
             continue
+        if " " not in text[ps:pe] and ADJECTIVAL.search(text, max(s, ps - 20), ps):
+            continue  # "a good detoxifying sweat"
         if not _negated(analysis, s, ps):
             candidates.append((ps, pe))
             reached.append((ps, pe))
