@@ -501,7 +501,7 @@ def test_empty_and_whitespace_only_files_have_no_findings(cli, write, content):
 
 @pytest.mark.parametrize("args, message", [
     (["check"], "no paths given"),
-    (["check", "--format", "sarif", "x.md"], "invalid choice: 'sarif'"),
+    (["check", "--format", "checkstyle", "x.md"], "invalid choice: 'checkstyle'"),
     (["check", "--fail-on", "never", "x.md"], "invalid choice: 'never'"),
     (["check", "--no-such-option", "x.md"], "unrecognized arguments: --no-such-option"),
 ])

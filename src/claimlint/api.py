@@ -103,7 +103,7 @@ def lint_text(text: str, *, format: str = "markdown", path: str | None = None, c
     config = config or Config()
     engine = get_engine(config)
     findings, problems = lint_document_text(engine, text, path or "<text>", format, _bibliography(config))
-    report = Report(tool=ToolInfo(version=__version__), findings=findings, errors=problems)
+    report = Report(tool=ToolInfo(version=__version__), findings=findings, errors=problems, paths=[path or "<text>"])
     report.summary.files = 1
     return report.summarise()
 
@@ -130,6 +130,7 @@ def lint_paths(paths: Iterable[str], *, config: Config | None = None, input_form
         report.findings += findings
         report.errors += problems
         report.summary.files += 1
+        report.paths.append(path)
     return report.summarise()
 
 
@@ -138,11 +139,6 @@ def report_sources(report: Report, encoding: str | None = None, known: dict[str,
 
     ``known`` texts (e.g. standard input) are kept; files that can no longer be read are left out.
     """
-    sources = dict(known or {})
-    for path in dict.fromkeys(f.path for f in report.findings):
-        if path not in sources:
-            try:
-                sources[path] = read_file(path, encoding)
-            except InputError:
-                pass
-    return sources
+    from .fingerprint import source_texts
+
+    return source_texts((f.path for f in report.findings), known, encoding)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 from typing import Any, Iterable, Iterator, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError, field_validator
 
 from . import __version__
 from .config import Config
@@ -43,6 +43,13 @@ class DocumentIn(BaseModel):
     text: StrictStr = Field(description="The document itself. Only this text is linted; no file is ever read.")
     format: Format = Field(default="markdown", description="How to read the text.")
 
+    @field_validator("id", mode="before")
+    @classmethod
+    def _string_or_integer(cls, value: Any) -> Any:
+        if value is None or isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool)):
+            return value
+        raise ValueError(f"must be a string or an integer, not {_json_type(value)}")
+
 
 class DocumentError(ValueError):
     """A JSON value that is not a valid document; ``str()`` says what is wrong."""
@@ -57,7 +64,7 @@ def describe_validation_error(exc: ValidationError) -> str:
     parts = []
     for error in exc.errors(include_url=False):
         where = ".".join(str(p) for p in error.get("loc", ()))
-        message = error.get("msg", "invalid")
+        message = error.get("msg", "invalid").removeprefix("Value error, ")
         if error.get("type") == "extra_forbidden":
             message = "unknown field"
         parts.append(f"{where}: {message}" if where else message)
@@ -90,7 +97,7 @@ def parse_document(value: Any) -> DocumentIn:
 def _json_type(value: Any) -> str:
     if value is None:
         return "null"
-    return {bool: "a boolean", int: "a number", float: "a number", str: "a string", list: "an array"}.get(
+    return {bool: "a boolean", int: "a number", float: "a number", str: "a string", list: "an array", dict: "an object"}.get(
         type(value), type(value).__name__)
 
 

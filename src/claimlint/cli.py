@@ -61,6 +61,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--model", help="an installed spaCy pipeline to use (optional)")
     check.add_argument("--show-suppressed", action="store_true", help="show suppressed findings in text output")
     check.add_argument("--no-source", action="store_true", help="text output: one line per finding")
+    check.add_argument("--statistics", action="store_true",
+                       help="after the report, print the number of findings per rule and per category; "
+                            "with a machine-readable --format only when the report goes to --output, "
+                            "so standard output stays valid JSON, SARIF, XML...")
     check.add_argument("--baseline", metavar="FILE", help="report only findings not recorded in this baseline file")
     check.add_argument("--write-baseline", metavar="FILE", help="record the current findings in this baseline file")
 
@@ -149,7 +153,7 @@ def exit_code(report: Report, fail_on: str) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .api import lint_paths, lint_text
+    from .api import get_engine, lint_paths, lint_text
     from .files import InputError, decode
     from .formatters import render
 
@@ -199,8 +203,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"claimlint: recorded {base.total} findings in {args.write_baseline}", file=sys.stderr)
     if base is not None:
         report = bl.apply(report, base, sources)
-    output = render(report, args.format, show_source=not args.no_source,
-                    show_suppressed=args.show_suppressed, sources=sources, encoding=args.encoding)
+    output = render(report, args.format, show_source=not args.no_source, show_suppressed=args.show_suppressed,
+                    sources=sources, encoding=args.encoding, rules=get_engine(config).pack.rules)
     if args.output:
         try:
             _write_atomic(Path(args.output), output)
@@ -209,6 +213,10 @@ def cmd_check(args: argparse.Namespace) -> int:
             return EXIT_ERROR
     else:
         sys.stdout.write(output)
+    if args.statistics and (args.format == "text" or args.output):
+        from .statistics import render_statistics
+
+        sys.stdout.write(("" if args.output else "\n") + render_statistics(report))
     return exit_code(report, config.fail_on)
 
 

@@ -19,6 +19,8 @@ from .base import Hit, RunCheck, keep
 
 #: Words that carry a result over to the reader: "..., so you can ...", "which means you ...".
 CONNECTOR = re.compile(r"\b(?:so|which means|meaning|expect|too|as well|the same|just as)\b", re.IGNORECASE)
+#: People as the subjects of a result, side by side with a non-human one: "in humans ... in mice".
+IN_PEOPLE = re.compile(r"\bin (?:humans|people|patients)\b", re.IGNORECASE)
 
 
 def _leaps(analysis: Analysis) -> Iterable[Hit]:
@@ -36,6 +38,24 @@ def _leaps(analysis: Analysis) -> Iterable[Hit]:
         leaps = analysis.cue("leap", s, e)
         if leaps:
             yield Hit(leaps[0][0], leaps[0][1])
+            continue
+        both = IN_PEOPLE.search(analysis.prose.text, s, e)
+        if both:  # "linked to better memory in humans and shown to protect against it in mice"
+            yield Hit(both.start(), both.end())
+
+
+def _generalisations(analysis: Analysis) -> Iterable[Hit]:
+    """ "These findings highlight its promise as ..." right after a non-human result."""
+    sentences = analysis.sentences
+    for sentence in analysis.prose_sentences:
+        s, e = sentence.start, sentence.end
+        general = analysis.cue("generalisation", s, e)
+        if not general or sentence.index == 0 or analysis.has_cue("species_caveat", s, e):
+            continue
+        before = sentences[sentence.index - 1]
+        models = models_in(analysis, before) | {m for m in NON_HUMAN_MODELS if analysis.has_cue(m, before.start, before.end)}
+        if models and "human_study" not in models:
+            yield Hit(general[0][0], general[0][1])
 
 
 def _unsupported(analysis: Analysis) -> Iterable[Hit]:
@@ -49,6 +69,10 @@ def _unsupported(analysis: Analysis) -> Iterable[Hit]:
     # particular topic, rest on that work alone.
     non_human_topics = {t for t, models in support.items() if models - {"human_study"}}
     only_non_human = bool(analysis.studies) and all("human_study" not in s.models for s in analysis.studies)
+    if only_non_human:  # "... particularly interesting for athletes" on a page of rat studies
+        for sentence in analysis.prose_sentences:
+            for start, end in analysis.cue("leap", sentence.start, sentence.end):
+                yield Hit(start, end)
     for claim in analysis.claims:
         sentence = analysis.sentences[claim.sentence]
         if claim.sentence in study_sentences and models_in(analysis, sentence) - {"human_study"}:
@@ -72,7 +96,7 @@ def compile_check(rule: Rule) -> RunCheck:
     def run(analysis: Analysis) -> Iterable[Hit]:
         hits: dict[int, Hit] = {}
         if check.leap:
-            for hit in _leaps(analysis):
+            for hit in [*_leaps(analysis), *_generalisations(analysis)]:
                 hits.setdefault(analysis.sentence_at(hit.start).index, hit)
         if check.document:
             for hit in _unsupported(analysis):
