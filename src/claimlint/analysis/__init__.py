@@ -21,7 +21,7 @@ from .prose import Prose, assemble
 CORE_CUES = (
     "citation", "hedge", "negation", "unproven", "efficacy", "efficacy_near", "outcome", "treatment", "subject",
     "study_intro", "animal_model", "cell_model", "tissue_model", "human_study", "people",
-    "species_caveat", "caveat", "caveat_denial", "study_result", "leap", "generalisation", "reported_claim", "harm", "named_study", "result_report", "publication_detail",
+    "species_caveat", "caveat", "caveat_denial", "study_result", "leap", "generalisation", "reported_claim", "harm", "mechanism", "named_study", "result_report", "publication_detail",
 )
 TOPIC_PREFIX = "topic_"
 NON_HUMAN_MODELS = ("animal_model", "cell_model", "tissue_model")

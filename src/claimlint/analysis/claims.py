@@ -34,6 +34,10 @@ PURPOSE = re.compile(
 #: A predicate right after a determiner is a noun: "the healing process", "a boost".
 DETERMINER = re.compile(r"\b(?:the|a|an|its|their)\s+$", re.IGNORECASE)
 ADJECTIVAL = re.compile(r"\b(?:the|a|an|its|their)\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
+CHANGE_VERB = re.compile(
+    r"(?:increas|improv|doubl|tripl|thicken|grow|grew|decreas|drop|fell|fall|fad|heal|regenerat|strengthen)\w*",
+    re.IGNORECASE,
+)
 NOUN_OF_CHANGE = re.compile(r"\s+(?:in|of|for)\b", re.IGNORECASE)
 #: ... except after verbs that make the infinitive the claim itself: "helps to reduce".
 CLAIM_INFINITIVE = re.compile(
@@ -161,10 +165,16 @@ def claim_in(analysis: Analysis, sentence: Sentence) -> Claim | None:
             if (label and ps < label.end()) or (title and _title_participle(text, s, ps, pe)):
                 continue
             reach = [t for t in targets if t[0] >= pe and t[0] - pe <= limit]
+            if not reach and CHANGE_VERB.fullmatch(text, ps, pe):
+                # the topic as subject: "the follicles doubled in number", "hair density improved"
+                reach = [t for t in targets if ps - 40 <= t[1] <= ps and not re.search(r"[,;:]", text[t[1]:ps])][-1:]
             if reach:
                 clause = _same_clause(analysis.prose.text, reach)
                 candidates.append((ps, max(clause[-1][1], pe)))
                 reached.extend(clause)
+    if not candidates:
+        return None
+    candidates = [c for c in candidates if not _after_mechanism(analysis, s, c[0])]
     if not candidates:
         return None
     start = min(c[0] for c in candidates)
@@ -177,6 +187,13 @@ def claim_in(analysis: Analysis, sentence: Sentence) -> Claim | None:
         if any(ts < re_ and rs < te for ts, te in spans for rs, re_ in reached)
     )
     return Claim(sentence.index, start, end, claim_topics, analysis.has_cue("hedge", s, e))
+
+
+def _after_mechanism(analysis: Analysis, s: int, pos: int) -> bool:
+    """The predicate describes how something works ("plays a key role in ... repair")."""
+    text = analysis.prose.text
+    return any(not re.search(r"[,;:]\s*(?:which|and|but)\b", text[me:pos])
+               for _, me in analysis.cue("mechanism", s, pos))
 
 
 def _about_harms(analysis: Analysis, s: int, e: int, predicate: int) -> bool:
@@ -217,7 +234,8 @@ def _retracted(analysis: Analysis, sentence: Sentence) -> bool:
         if following.block != sentence.block:
             return False
         if RETRACTION.match(analysis.prose.text, following.start, following.end) and \
-                analysis.has_cue("unproven", following.start, following.end):
+                analysis.has_cue("unproven", following.start, following.end) and \
+                not analysis.prose.text[following.start:following.end].rstrip().endswith("?"):
             return True
     return False
 
