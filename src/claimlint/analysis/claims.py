@@ -165,7 +165,7 @@ def claim_in(analysis: Analysis, sentence: Sentence) -> Claim | None:
             if (label and ps < label.end()) or (title and _title_participle(text, s, ps, pe)):
                 continue
             reach = [t for t in targets if t[0] >= pe and t[0] - pe <= limit]
-            if not reach and CHANGE_VERB.fullmatch(text, ps, pe):
+            if not reach and limit == TARGET_REACH and CHANGE_VERB.fullmatch(text, ps, pe):
                 # the topic as subject: "the follicles doubled in number", "hair density improved"
                 reach = [t for t in targets if ps - 40 <= t[1] <= ps and not re.search(r"[,;:]", text[t[1]:ps])][-1:]
             if reach:
