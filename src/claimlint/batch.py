@@ -114,8 +114,10 @@ def lint_document(engine: Engine, document: DocumentIn, *, path: str | None = No
 
 
 def lint_jsonl(lines: Iterable[str | bytes], config: Config | None = None, *,
-               encoding: str = "utf-8") -> Iterator[dict[str, Any]]:
+               encoding: str = "utf-8", default_format: str = "markdown") -> Iterator[dict[str, Any]]:
     """Lint one JSON document per line; yield one result per non-blank line, in order.
+
+    ``default_format`` is the format of documents that do not give one.
 
     The engine (and the spaCy pipeline) is built before the first line is read,
     so a bad config raises here, not half-way through the stream.
@@ -125,11 +127,11 @@ def lint_jsonl(lines: Iterable[str | bytes], config: Config | None = None, *,
     config = config or Config()
     engine = get_engine(config)
     bibliography = _bibliography(config)
-    return _results(lines, engine, bibliography, encoding)
+    return _results(lines, engine, bibliography, encoding, default_format)
 
 
 def _results(lines: Iterable[str | bytes], engine: Engine, bibliography: list[str],
-             encoding: str) -> Iterator[dict[str, Any]]:
+             encoding: str, default_format: str) -> Iterator[dict[str, Any]]:
     for number, raw in enumerate(lines, 1):
         try:
             line = raw.decode(encoding) if isinstance(raw, bytes) else raw
@@ -148,6 +150,8 @@ def _results(lines: Iterable[str | bytes], engine: Engine, bibliography: list[st
         except ValueError as exc:
             yield {"id": None, "line": number, "error": f"invalid JSON: {exc}"}
             continue
+        if isinstance(value, dict) and "format" not in value:
+            value = {**value, "format": default_format}
         try:
             document = parse_document(value)
         except DocumentError as exc:

@@ -298,13 +298,14 @@ def _check_jsonl(args: argparse.Namespace) -> int:
 
     from .batch import fails, lint_jsonl
 
-    if args.paths or args.output:
+    if args.paths or args.output or args.stdin_filename:
         raise UsageError("claimlint: --stdin-jsonl reads standard input and writes standard output; "
-                         "it takes no paths and no --output")
+                         "it takes no paths, --output or --stdin-filename")
     config = _config_for(args, Path("."))
     lines = getattr(sys.stdin, "buffer", sys.stdin)
     failed = False
-    for result in lint_jsonl(lines, config, encoding=args.encoding or "utf-8"):
+    for result in lint_jsonl(lines, config, encoding=args.encoding or "utf-8",
+                             default_format=args.input_format or "markdown"):
         failed = failed or fails(result, config.fail_on)
         sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
         sys.stdout.flush()

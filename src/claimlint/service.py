@@ -221,6 +221,7 @@ class _Service:
         self._task_group: Any = None
         self._slots: Any = None
         self._threads: Any = None
+        self._openapi: dict[str, Any] | None = None
 
     # -- life cycle
     def load(self) -> None:
@@ -284,7 +285,9 @@ class _Service:
         return JSONResponse(Health(version=__version__, rules=len(self.selected)).model_dump(mode="json"))
 
     async def openapi(self, request: Request) -> Response:
-        return JSONResponse(openapi_document(self.max_body_bytes, self.max_documents, self.timeout))
+        if self._openapi is None:
+            self._openapi = openapi_document(self.max_body_bytes, self.max_documents, self.timeout)
+        return JSONResponse(self._openapi)
 
     def _summary(self, rule: Rule) -> RuleSummary:
         return RuleSummary(id=rule.id, name=rule.name, category=rule.category, severity=rule.severity,

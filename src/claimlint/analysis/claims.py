@@ -43,7 +43,8 @@ NOUN_OF_CHANGE = re.compile(r"\s+(?:in|of|for)\b", re.IGNORECASE)
 CLAIM_INFINITIVE = re.compile(
     r"\b(?:helps?|helped|helping|shown|proven|proved|found|reported|known|able|said|tells?|telling|signals?|signalling|signaling|thought|believed|claimed|"
     r"appears?|seems?|tends?|likely|designed|formulated|works?|continues?|goes?|starts?|begins?|"
-    r"ability|abilities|power|capacity|potential|evidence|data|research)\s+to\s+$",
+    r"ability|abilities|power|capacity|potential|evidence|data|research)"
+    r"(?:\s+(?:them|it|you|your body|the body|cells|your cells))?\s+to\s+$",
     re.IGNORECASE,
 )
 #: Discourse openers skipped before looking for the sentence's subject.

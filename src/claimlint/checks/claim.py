@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from ..analysis import Analysis
+from ..analysis.claims import models_in
 from ..rule_model import ClaimCheck, Rule
 from .base import Hit, RunCheck, keep
 
@@ -29,6 +30,13 @@ def _reports_identified_study(analysis: Analysis, sentence) -> bool:
     lo = blocks[max(0, sentence.block - STUDY_REACH)][0]
     hi = blocks[min(len(blocks) - 1, sentence.block + STUDY_REACH)][1]
     return _sourced(analysis, lo, hi) or analysis.has_cue("publication_detail", lo, hi)
+
+
+def kept_in_species(analysis: Analysis, sentence) -> bool:
+    """A result reported for animals, cells or tissue, with no person in the sentence."""
+    s, e = sentence.start, sentence.end
+    models = models_in(analysis, sentence)
+    return bool(models) and "human_study" not in models and not analysis.has_cue("people", s, e)
 
 
 def supported(analysis: Analysis, sentence_index: int, window: int) -> bool:
@@ -63,6 +71,8 @@ def compile_check(rule: Rule) -> RunCheck:
         for claim in analysis.claims:
             if claim.hedged and not check.hedged:
                 continue
+            if kept_in_species(analysis, analysis.sentences[claim.sentence]):
+                continue  # "doubled follicles in mice" claims nothing for people (animal-to-human judges the leap)
             if supported(analysis, claim.sentence, check.citation_window):
                 continue
             hits.append(Hit(claim.start, claim.end))
