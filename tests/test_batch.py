@@ -172,7 +172,14 @@ def test_stdin_without_a_binary_buffer_is_read_as_text(cli, monkeypatch):
     assert result.code == 1
 
 
-@pytest.mark.parametrize("extra", [["page.md"], ["-"], ["--output", "out.jsonl"]])
+def test_input_format_sets_the_default_format(batch):
+    text = "Our serum `cures` acne.\n\nOur balm cures eczema.\n"
+    _, lines, _ = batch(jsonl({"id": 1, "text": text}, {"id": 2, "text": text, "format": "markdown"}),
+                        "--select", "CL501", "--input-format", "text")
+    assert [[f["line"] for f in line["findings"]] for line in lines] == [[1, 3], [3]]
+
+
+@pytest.mark.parametrize("extra", [["page.md"], ["-"], ["--output", "out.jsonl"], ["--stdin-filename", "a.md"]])
 def test_paths_or_output_with_stdin_jsonl_are_usage_errors(batch, extra):
     code, lines, err = batch(jsonl({"text": CURE}), *extra)
     assert code == 2 and lines == []

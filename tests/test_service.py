@@ -37,10 +37,10 @@ ROOT = Path(__file__).resolve().parents[1]
 CURE_MD = "# Acne care\n\nOur serum cures acne.\n"
 HTML = "<html><body>\n<h1>Joint care</h1>\n<p>Turmeric has been shown to ease joint pain.</p>\n</body></html>\n"
 CLEAN = "The clinic is open Monday to Friday."
-#: About four seconds of linting: longer than the tight server's time limit.
+#: Seconds of linting (far over the tight server's 0.5 s), in a body under its 200000 bytes.
 SLOW = ("Our serum cures acne. Turmeric has been shown to ease joint pain. In mice, resveratrol extended "
-        "lifespan, so it can help you live longer.\n\n") * 800
-#: About a second and a half: long enough to overlap other requests, well within the default limit.
+        "lifespan, so it can help you live longer.\n\n") * 1350
+#: Long enough to overlap other requests, well within the default 10 s.
 MEDIUM = SLOW[: len(SLOW) // 2]
 FINDING_FIELDS = set(Finding.model_fields) - {"fix_hint"}
 
@@ -369,16 +369,20 @@ def test_limits_are_configurable(tight):
 
 
 def test_a_request_over_its_time_is_504_and_a_busy_server_503(tight):
-    started = time.monotonic()
-    assert "0.5 s" in assert_error(lint(tight, {"text": SLOW}), 504)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        started = time.monotonic()
+        slow = pool.submit(lint, tight, {"text": SLOW})
+        time.sleep(0.1)
+        # The tight server's one worker is busy with SLOW: this request cannot start in time.
+        busy = lint(tight, {"text": CLEAN})
+        over = slow.result(timeout=60)
+    assert "0.5 s" in assert_error(over, 504)
     assert time.monotonic() - started < 3
-    # The one worker is still busy with that document: the next request cannot start in time.
-    answer = lint(tight, {"text": CLEAN})
-    assert_error(answer, 503)
-    assert answer.headers.get("Retry-After")
+    assert "busy" in assert_error(busy, 503)
+    assert busy.headers.get("Retry-After")
     assert call(tight + "/healthz").status == 200
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:  # and it recovers once the worker is free
+    while time.monotonic() < deadline:  # and it lints again once the worker is free
         if lint(tight, {"text": CLEAN}).status == 200:
             break
         time.sleep(0.5)
