@@ -12,6 +12,8 @@ import re
 from collections import defaultdict
 from typing import Iterable
 
+from .prefilter import RegexSet
+
 Span = tuple[int, int]
 
 
@@ -32,7 +34,7 @@ class PatternIndex:
             flags = re.IGNORECASE if ignorecase else 0
             for pattern in regexes:
                 self._regexes.append((key, re.compile(pattern, flags)))
-        self._merged = _merge_by_key(self._regexes)
+        self._regex_set = RegexSet(self._regexes)
 
     def match(self, doc, text: str) -> dict[str, list[Span]]:
         found: dict[str, list[Span]] = defaultdict(list)
@@ -40,22 +42,8 @@ class PatternIndex:
             for match_id, start, end in self._matcher(doc):
                 span = doc[start:end]
                 found[self._keys[match_id]].append((span.start_char, span.end_char))
-        for key, regex in self._merged:
-            for m in regex.finditer(text):
-                if m.end() > m.start():
-                    found[key].append((m.start(), m.end()))
+        for key, start, end in self._regex_set.finditer(text):
+            found[key].append((start, end))
         for spans in found.values():
             spans.sort()
         return found
-
-
-def _merge_by_key(regexes: list[tuple[str, re.Pattern[str]]]) -> list[tuple[str, re.Pattern[str]]]:
-    """Join the regexes of one key into one alternation when their flags agree."""
-    by_key: dict[tuple[str, int], list[str]] = defaultdict(list)
-    order: list[tuple[str, int]] = []
-    for key, regex in regexes:
-        k = (key, regex.flags)
-        if k not in by_key:
-            order.append(k)
-        by_key[k].append(f"(?:{regex.pattern})")
-    return [(key, re.compile("|".join(by_key[(key, flags)]), flags)) for key, flags in order]
