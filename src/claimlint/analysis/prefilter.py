@@ -28,10 +28,25 @@ MAX_PREFIXES = 400
 WORD_START = re.compile(r"\b\w")
 
 
+DIGITS = {str(d) for d in range(10)}
+
+
+def _class_chars(av: list) -> set[str] | None:
+    chars: set[str] = set()
+    for o, a in av:
+        if o is sre_c.LITERAL:
+            chars.add(chr(a).lower())
+        elif o is sre_c.CATEGORY and a is sre_c.CATEGORY_DIGIT:
+            chars |= DIGITS
+        else:
+            return None
+    return chars
+
+
 def _items_prefixes(items: list, depth: int = 0) -> set[str] | None:
     """Literal prefixes (lower-case, at most KEY chars) one of which starts every match."""
     prefixes = {""}
-    for op, av in items:
+    for idx, (op, av) in enumerate(items):
         if all(len(p) >= KEY for p in prefixes):
             break
         if op is sre_c.LITERAL:
@@ -39,6 +54,16 @@ def _items_prefixes(items: list, depth: int = 0) -> set[str] | None:
             continue
         if op in (sre_c.AT, sre_c.ASSERT, sre_c.ASSERT_NOT) and prefixes == {""}:
             continue  # zero-width before the first character
+        if op in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT) and prefixes == {""} and depth < 8:
+            low, _high, inner = av
+            rest = list(items[idx + 1:])
+            with_inner = _items_prefixes(list(inner) + rest, depth + 1)
+            if low >= 1:
+                return with_inner
+            without = _items_prefixes(rest, depth + 1)  # an optional start: either way
+            if with_inner is None or without is None:
+                return None
+            return with_inner | without
         if op is sre_c.SUBPATTERN:
             inner = _items_prefixes(list(av[-1]), depth + 1)
             alternatives = inner
@@ -49,8 +74,8 @@ def _items_prefixes(items: list, depth: int = 0) -> set[str] | None:
                 if sub is None:
                     return None
                 alternatives |= sub
-        elif op is sre_c.IN and all(o is sre_c.LITERAL for o, _ in av):
-            alternatives = {chr(c).lower() for _, c in av}
+        elif op is sre_c.IN and _class_chars(av) is not None:
+            alternatives = _class_chars(av)
         else:
             # repeats, classes, wildcards, zero-width assertions in the middle: stop here
             break
@@ -71,7 +96,8 @@ def word_prefixes(pattern: re.Pattern[str]) -> set[str] | None:
         parsed = list(sre_parse.parse(pattern.pattern, pattern.flags))
     except re.error:  # pragma: no cover - compiled already
         return None
-    if not parsed or parsed[0] != (sre_c.AT, sre_c.AT_BOUNDARY):
+    lead = [item for item in parsed if item[0] not in (sre_c.ASSERT, sre_c.ASSERT_NOT)][:1]
+    if lead != [(sre_c.AT, sre_c.AT_BOUNDARY)]:
         return None
     prefixes = _items_prefixes(parsed)
     if prefixes is None or not all(p[:1].isalnum() for p in prefixes):
