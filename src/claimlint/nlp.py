@@ -6,6 +6,8 @@ may name one with ``--model`` and its tokenizer is taught the same exceptions.
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -25,11 +27,55 @@ ABBREVIATIONS = (
 BLOCK_SEPARATOR = "\n\n"
 
 
-def _block_boundaries(doc):
-    """Start a sentence after every block separator (a whitespace token holding two newlines)."""
-    for i, token in enumerate(doc[:-1]):
-        if token.is_space and "\n\n" in token.text:
-            doc[i + 1].is_sent_start = True
+#: Characters that end a sentence, and those that may close it after the stop ("...!)").
+SENTENCE_END = re.compile(r"[.!?\u2026\u203c\u2047-\u2049\u3002\uff01\uff1f]+")
+CLOSERS = frozenset("\"')]}\u00bb\u201d\u2019")
+
+
+def sentence_starts(doc, text: str | None = None) -> list[int]:
+    """Token indices that start a sentence: after a stop ("." "!" "?", closers kept with it)
+    and after every block separator (a blank line). Works on the text and token offsets,
+    so the cost grows with the number of sentences, not of tokens."""
+    n = len(doc)
+    if not n:
+        return []
+    if text is None:
+        text = doc.text  # rebuilt from the tokens: pass the text when you have it
+    token_starts = doc.to_array("IDX").tolist()
+    starts = {0}
+    for m in SENTENCE_END.finditer(text):
+        i = bisect_left(token_starts, m.start())
+        if i >= n or token_starts[i] != m.start():
+            continue  # the stop is inside a token: "al.", "e.g.", "2.5"
+        j = bisect_left(token_starts, m.end())
+        while j < n and text[token_starts[j]] in CLOSERS and (j + 1 == n or token_starts[j + 1] > token_starts[j]):
+            if text[token_starts[j] - 1:token_starts[j]].isspace():
+                break  # an opening quote after a space starts the next sentence
+            j += 1
+        if j < n:
+            starts.add(j)
+    pos = text.find("\n\n")
+    while pos != -1:
+        after = pos + 2
+        while after < len(text) and text[after].isspace():
+            after += 1
+        j = bisect_left(token_starts, after)
+        if j < n:
+            starts.add(j)
+        pos = text.find("\n\n", after)
+    return sorted(starts)
+
+
+def _set_sentences(doc):
+    """The pipeline component: sentence starts from ``sentence_starts``, set in one call."""
+    import numpy
+    from spacy.attrs import SENT_START
+
+    if len(doc):
+        # spaCy stores SENT_START as uint64: -1 (not a start) wraps around, as spaCy itself expects
+        values = numpy.full((len(doc), 1), -1, dtype="int64").astype("uint64")
+        values[sentence_starts(doc), 0] = 1
+        doc.from_array([SENT_START], values)
     return doc
 
 
@@ -40,8 +86,8 @@ def get_pipeline(model: str | None = None) -> Language:
     from spacy.attrs import ORTH
     from spacy.language import Language
 
-    if not Language.has_factory("claimlint_block_boundaries"):
-        Language.component("claimlint_block_boundaries")(_block_boundaries)
+    if not Language.has_factory("claimlint_sentences"):
+        Language.component("claimlint_sentences")(_set_sentences)
     if model:
         nlp = spacy.load(model, exclude=["ner", "lemmatizer", "textcat"])
     else:
@@ -49,6 +95,5 @@ def get_pipeline(model: str | None = None) -> Language:
     for abbreviation in ABBREVIATIONS:
         nlp.tokenizer.add_special_case(abbreviation, [{ORTH: abbreviation}])
     if "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names:
-        nlp.add_pipe("sentencizer")
-    nlp.add_pipe("claimlint_block_boundaries", last=True)
+        nlp.add_pipe("claimlint_sentences")
     return nlp

@@ -15,6 +15,7 @@ from functools import cached_property
 from ..document import Document
 from .citations import Marker, ReferenceList, find_markers, find_reference_list
 from .matching import PatternIndex, Span
+from ..nlp import sentence_starts
 from .prose import Prose, assemble
 
 #: Cue sets the analysis itself reads; a rule pack must define them all.
@@ -144,14 +145,18 @@ class Analyzer:
         self.nlp = nlp
         self.index = PatternIndex(nlp, pattern_groups)
         self.topic_names = topic_names
+        self.model_sentences = "parser" in nlp.pipe_names or "senter" in nlp.pipe_names
         self.cue_regexes = {key[4:]: tuple(regexes) + tuple(phrases)
                             for key, phrases, regexes, _ in pattern_groups if key.startswith("cue:")}
 
     def analyze(self, document: Document, bibliography: list[str] | None = None) -> Analysis:
         prose = assemble(document)
-        doc = self.nlp(prose.text)
+        doc = self.nlp.make_doc(prose.text)
+        for name, component in self.nlp.pipeline:
+            if name != "claimlint_sentences":  # ours runs below, with the text at hand
+                doc = component(doc)
         hits = self.index.match(doc, prose.text)
-        sentences = _sentences(doc, prose, hits.get("cue:citation", []))
+        sentences = _sentences(doc, prose, hits.get("cue:citation", []), self.model_sentences)
         markers = find_markers(prose.text)
         block_texts = [(prose.text[s:e], kind) for s, e, kind in prose.blocks]
         references = find_reference_list(block_texts)
@@ -159,12 +164,11 @@ class Analyzer:
                         self.topic_names, list(bibliography or []), self.cue_regexes)
 
 
-def _sentences(doc, prose: Prose, citations: list[Span]) -> list[Sentence]:
+def _sentences(doc, prose: Prose, citations: list[Span], model_sentences: bool = False) -> list[Sentence]:
     block_starts = [b[0] for b in prose.blocks]
     text = prose.text
     out: list[Sentence] = []
-    for sent in doc.sents:
-        start, end = sent.start_char, sent.end_char
+    for start, end in sentence_spans(doc, text, model_sentences):
         while end > start and text[end - 1].isspace():
             end -= 1
         while start < end and text[start].isspace():
@@ -178,6 +182,16 @@ def _sentences(doc, prose: Prose, citations: list[Span]) -> list[Sentence]:
             continue
         out.append(Sentence(len(out), start, end, block))
     return out
+
+
+def sentence_spans(doc, text: str, model_sentences: bool) -> list[tuple[int, int]]:
+    """(start_char, end_char) of each sentence: a trained model's own boundaries when it has a
+    parser or senter, else ours, computed from offsets without creating Token objects."""
+    if model_sentences:
+        return [(s.start_char, s.end_char) for s in doc.sents]
+    token_starts = doc.to_array("IDX").tolist() if len(doc) else []
+    bounds = [token_starts[i] for i in sentence_starts(doc, text)] + [len(text)]
+    return list(zip(bounds[:-1], bounds[1:]))
 
 
 def _only_citation(text: str, start: int, end: int, citations: list[Span]) -> bool:

@@ -39,9 +39,12 @@ class PatternIndex:
     def match(self, doc, text: str) -> dict[str, list[Span]]:
         found: dict[str, list[Span]] = defaultdict(list)
         if len(self._matcher):
-            for match_id, start, end in self._matcher(doc):
-                span = doc[start:end]
-                found[self._keys[match_id]].append((span.start_char, span.end_char))
+            matches = self._matcher(doc)
+            if matches:
+                idx = doc.to_array("IDX").tolist()
+                lengths = doc.to_array("LENGTH").tolist()
+                for match_id, start, end in matches:
+                    found[self._keys[match_id]].append((idx[start], idx[end - 1] + lengths[end - 1]))
         for key, start, end in self._regex_set.finditer(text):
             found[key].append((start, end))
         for spans in found.values():

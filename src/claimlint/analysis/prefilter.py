@@ -90,6 +90,27 @@ def _items_prefixes(items: list, depth: int = 0) -> set[str] | None:
     return prefixes or None
 
 
+def punctuation_start(pattern: re.Pattern[str]) -> set[str] | None:
+    """The punctuation characters a pattern's matches start with ("[3]", "(Lee, 2020)")."""
+    try:
+        parsed = [item for item in sre_parse.parse(pattern.pattern, pattern.flags)
+                  if item[0] not in (sre_c.ASSERT, sre_c.ASSERT_NOT)]
+    except re.error:  # pragma: no cover
+        return None
+    if not parsed:
+        return None
+    op, av = parsed[0]
+    if op is sre_c.LITERAL:
+        chars = {chr(av)}
+    elif op is sre_c.IN:
+        chars = _class_chars(av) or set()
+    else:
+        return None
+    if chars and all(not c.isalnum() and not c.isspace() for c in chars):
+        return chars
+    return None
+
+
 def word_prefixes(pattern: re.Pattern[str]) -> set[str] | None:
     """The prefixes a pattern's matches start with, if every match starts a word."""
     try:
@@ -111,15 +132,22 @@ class RegexSet:
     def __init__(self, regexes: list[tuple[str, re.Pattern[str]]]):
         self.regexes = regexes
         self.index: dict[str, list[int]] = defaultdict(list)
+        self.punct_index: dict[str, list[int]] = defaultdict(list)
         self.full_scan: list[int] = []
         for i, (_, rx) in enumerate(regexes):
             prefixes = word_prefixes(rx)
-            if prefixes is None:
-                self.full_scan.append(i)
-            else:
+            if prefixes is not None:
                 for p in prefixes:
                     self.index[p].append(i)
+                continue
+            marks = punctuation_start(rx)
+            if marks is not None:
+                for c in marks:
+                    self.punct_index[c].append(i)
+                continue
+            self.full_scan.append(i)
         self.key_lengths = sorted({len(k) for k in self.index})
+        self.punct = re.compile("[" + re.escape("".join(sorted(self.punct_index))) + "]") if self.punct_index else None
 
     def finditer(self, text: str):
         found: list[tuple[str, int, int]] = []
@@ -129,14 +157,30 @@ class RegexSet:
         lower = text.lower()
         index, lengths, regexes = self.index, self.key_lengths, self.regexes
         last_end = [-1] * len(regexes)
-        for w in WORD_START.finditer(lower):
-            pos = w.start()
-            for n in lengths:
-                for i in index.get(lower[pos:pos + n], ()):
+        candidates: dict[str, list[int]] = {}  # per distinct word start, the patterns to try
+        if self.punct is not None:
+            for p in self.punct.finditer(text):
+                pos = p.start()
+                for i in self.punct_index[p.group()]:
                     if pos < last_end[i]:
                         continue
                     m = regexes[i][1].match(text, pos)
                     if m and m.end() > pos:
                         last_end[i] = m.end()
                         found.append((regexes[i][0], pos, m.end()))
+        top = lengths[-1] if lengths else 0
+        for w in WORD_START.finditer(lower):
+            pos = w.start()
+            head = lower[pos:pos + top]
+            todo = candidates.get(head)
+            if todo is None:
+                todo = sorted({i for n in lengths for i in index.get(head[:n], ())})
+                candidates[head] = todo
+            for i in todo:
+                if pos < last_end[i]:
+                    continue
+                m = regexes[i][1].match(text, pos)
+                if m and m.end() > pos:
+                    last_end[i] = m.end()
+                    found.append((regexes[i][0], pos, m.end()))
         return found

@@ -9,6 +9,7 @@ came from, so any span found by matching maps back exactly.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..document import Block, Document
@@ -41,27 +42,50 @@ class Prose:
         return self.starts[start], self.ends[end - 1]
 
 
+#: What needs more than copying: a run of whitespace, or invisible characters.
+_IRREGULAR = re.compile("\\s{2,}|[^\\S ]|[" + "".join(sorted(INVISIBLE)) + "]+")
+
+
 def _append_block(block: Block, parts: list[str], starts: list[int], ends: list[int]) -> None:
+    """Append a block's folded prose: whitespace runs become one space, invisibles go.
+
+    Plain stretches are copied as slices (with their offsets); only the irregular
+    spots are looked at one by one.
+    """
     text = block.text.translate(FOLD)
     b_starts, b_ends = block.starts, block.ends
-    last_space = True
-    for i, ch in enumerate(text):
-        if ch in INVISIBLE:
-            continue
-        if ch == " " or ch.isspace():
-            if last_space:
-                continue
-            ch = " "
-            last_space = True
-        else:
-            last_space = False
-        parts.append(ch)
-        starts.append(b_starts[i])
-        ends.append(b_ends[i])
-    while parts and parts[-1] == " ":
-        parts.pop()
-        starts.pop()
-        ends.pop()
+    pos = 0
+    chunks: list[str] = []
+
+    def copy(a: int, b: int) -> None:
+        if a < b:
+            chunks.append(text[a:b])
+            starts.extend(b_starts[a:b])
+            ends.extend(b_ends[a:b])
+
+    for m in _IRREGULAR.finditer(text):
+        copy(pos, m.start())
+        run = m.group()
+        if not run[0] in INVISIBLE:  # whitespace: keep one space, mapped to its first character
+            previous_space = chunks[-1].endswith(" ") if chunks else True
+            if not previous_space:
+                chunks.append(" ")
+                starts.append(b_starts[m.start()])
+                ends.append(b_ends[m.start()])
+        pos = m.end()
+    copy(pos, len(text))
+    joined = "".join(chunks)
+    stripped = joined.lstrip(" ")
+    lead = len(joined) - len(stripped)
+    if lead:  # a block never starts with a space
+        del starts[len(starts) - len(joined):len(starts) - len(joined) + lead]
+        del ends[len(ends) - len(joined):len(ends) - len(joined) + lead]
+    tail = len(stripped) - len(stripped.rstrip(" "))
+    if tail:
+        del starts[-tail:]
+        del ends[-tail:]
+        stripped = stripped[:-tail]
+    parts.append(stripped)
 
 
 def assemble(document: Document) -> Prose:
@@ -70,14 +94,13 @@ def assemble(document: Document) -> Prose:
     ends: list[int] = []
     blocks: list[tuple[int, int, str]] = []
     for block in document.blocks:
-        begin = len(parts)
+        begin = len(starts)
         _append_block(block, parts, starts, ends)
-        if len(parts) == begin:
+        if len(starts) == begin:
             continue
-        blocks.append((begin, len(parts), block.kind))
+        blocks.append((begin, len(starts), block.kind))
         after = ends[-1]
-        for ch in BLOCK_SEPARATOR:
-            parts.append(ch)
-            starts.append(after)
-            ends.append(after)
+        parts.append(BLOCK_SEPARATOR)
+        starts.extend([after] * len(BLOCK_SEPARATOR))
+        ends.extend([after] * len(BLOCK_SEPARATOR))
     return Prose("".join(parts), starts, ends, blocks)
