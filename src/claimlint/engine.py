@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort
 from dataclasses import dataclass
 
 from .analysis import CORE_CUES, TOPIC_PREFIX, Analysis, Analyzer
@@ -49,12 +50,11 @@ class Engine:
         if not document.blocks:
             return []
         analysis = self.analyze(document, bibliography)
-        findings: list[Finding] = []
-        for compiled in self.rules:
-            for hit in compiled.run(analysis):
-                findings.append(self._finding(document, analysis, compiled, hit))
+        hits = [(compiled, hit) for compiled in self.rules for hit in compiled.run(analysis)]
+        kept = _one_per_category(hits, self._document_rules)
+        findings = [self._finding(document, analysis, compiled, hit) for compiled, hit in kept]
         findings.sort(key=lambda f: (f.offset, f.end_offset, f.rule))
-        return _one_per_category(findings, self._document_rules)
+        return findings
 
     @staticmethod
     def _finding(document: Document, analysis: Analysis, compiled: CompiledRule, hit: Hit) -> Finding:
@@ -82,21 +82,27 @@ class Engine:
         )
 
 
-def _one_per_category(findings: list[Finding], document_rules: set[str]) -> list[Finding]:
-    """Of findings of one category that overlap, keep the most severe (then the lowest id).
+def _one_per_category(hits: list[tuple[CompiledRule, Hit]], document_rules: set[str]) -> list[tuple[CompiledRule, Hit]]:
+    """Of hits of one category that overlap, keep the most severe (then the lowest id).
 
     Two evidence-language rules matching "have also demonstrated" are one problem
     to the writer, not two. Document-level findings are kept as they are.
     """
     rank = {"error": 0, "warning": 1, "info": 2}
-    kept: list[Finding] = []
-    for finding in sorted(findings, key=lambda f: (rank[f.severity], f.rule)):
-        if finding.rule not in document_rules and any(
-            k.category == finding.category and k.rule not in document_rules
-            and k.offset < finding.end_offset and finding.offset < k.end_offset
-            for k in kept
-        ):
+    kept: list[tuple[CompiledRule, Hit]] = []
+    # category -> spans already kept; they never overlap, so sorted by start, only the
+    # neighbours of a new span's place can overlap it
+    taken: dict[str, list[tuple[int, int]]] = {}
+    for compiled, hit in sorted(hits, key=lambda ch: (rank[ch[0].severity], ch[0].rule.id, ch[1].start)):
+        rule = compiled.rule
+        if rule.id in document_rules:
+            kept.append((compiled, hit))
             continue
-        kept.append(finding)
-    kept.sort(key=lambda f: (f.offset, f.end_offset, f.rule))
+        spans = taken.setdefault(rule.category, [])
+        i = bisect_left(spans, (hit.start, hit.end))
+        if any(s < hit.end and hit.start < e for s, e in spans[max(0, i - 1):i + 1]):
+            continue
+        insort(spans, (hit.start, hit.end))
+        kept.append((compiled, hit))
     return kept
+

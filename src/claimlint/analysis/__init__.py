@@ -196,10 +196,10 @@ def sentence_spans(doc, text: str, model_sentences: bool) -> list[tuple[int, int
 
 def _only_citation(text: str, start: int, end: int, citations: list[Span]) -> bool:
     """A "sentence" that is nothing but a citation marker belongs to the sentence before."""
+    if end - start > 120:
+        return False
     rest = list(text[start:end])
-    for s, e in citations:
-        if s >= end:
-            break
+    for s, e in citations[bisect_left(citations, (start - 200, 0)):bisect_left(citations, (end, 0))]:
         for i in range(max(s, start), min(e, end)):
             rest[i - start] = " "
     return not "".join(rest).strip(" .,;:()[]")
