@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CURE_MD = "# Acne care\n\nOur serum cures acne.\n"
 HTML = "<html><body>\n<h1>Joint care</h1>\n<p>Turmeric has been shown to ease joint pain.</p>\n</body></html>\n"
 CLEAN = "The clinic is open Monday to Friday."
-#: Seconds of linting (far over the tight server's 0.5 s), in a body under its 200000 bytes.
+#: Several times the tight server's 0.1 s of linting, in a body under its 200000 bytes.
 SLOW = ("Our serum cures acne. Turmeric has been shown to ease joint pain. In mice, resveratrol extended "
         "lifespan, so it can help you live longer.\n\n") * 1350
 #: Long enough to overlap other requests, well within the default 10 s.
@@ -103,7 +103,7 @@ def servers(tmp_path_factory) -> Iterator[dict[str, Server]]:
     tmp = tmp_path_factory.mktemp("serve")
     started = {
         "default": _start(tmp),
-        "tight": _start(tmp, "--max-body-bytes", "200000", "--max-documents", "3", "--timeout", "0.5",
+        "tight": _start(tmp, "--max-body-bytes", "200000", "--max-documents", "3", "--timeout", "0.1",
                         "--concurrency", "1"),
     }
     try:
@@ -376,7 +376,7 @@ def test_a_request_over_its_time_is_504_and_a_busy_server_503(tight):
         # The tight server's one worker is busy with SLOW: this request cannot start in time.
         busy = lint(tight, {"text": CLEAN})
         over = slow.result(timeout=60)
-    assert "0.5 s" in assert_error(over, 504)
+    assert "0.1 s" in assert_error(over, 504)
     assert time.monotonic() - started < 3
     assert "busy" in assert_error(busy, 503)
     assert busy.headers.get("Retry-After")
