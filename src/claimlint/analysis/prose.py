@@ -1,7 +1,8 @@
 """Assemble a document's blocks into one analysis string with a map back to the file.
 
 Each block's prose is normalised for matching (whitespace runs collapsed, curly
-quotes and dashes folded, invisible characters dropped) and the blocks are
+quotes and dashes folded, invisible characters and line-break hyphens dropped,
+look-alike, full-width and ligature letters folded to plain ones) and the blocks are
 joined with a blank line so no sentence can cross a block. For every character
 of the analysis string we keep the [start, end) span of the original file it
 came from, so any span found by matching maps back exactly.
@@ -24,7 +25,40 @@ FOLD = str.maketrans({
     "\t": " ", "\r": " ", "\n": " ", "\f": " ", "\v": " ",
 })
 #: Characters that are dropped: they only hide words from matching.
-INVISIBLE = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufeff\u180e")
+INVISIBLE = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufeff\u180e\u034f\u2061\u2062\u2063\u2064")
+#: Letters that look like Latin ones (Cyrillic, Greek), used to dodge word lists.
+LOOKALIKES = {
+    "\u0430": "a", "\u0435": "e", "\u043e": "o", "\u0440": "p", "\u0441": "c", "\u0443": "y",
+    "\u0445": "x", "\u0456": "i", "\u0458": "j", "\u0455": "s", "\u04bb": "h", "\u0501": "d",
+    "\u0410": "A", "\u0412": "B", "\u0415": "E", "\u041a": "K", "\u041c": "M", "\u041d": "H",
+    "\u041e": "O", "\u0420": "P", "\u0421": "C", "\u0422": "T", "\u0425": "X", "\u0406": "I",
+    "\u03bf": "o", "\u03b1": "a", "\u03b5": "e", "\u03b9": "i", "\u03ba": "k", "\u03bd": "v",
+    "\u03c1": "p", "\u03c4": "t", "\u03c5": "u", "\u0391": "A", "\u0392": "B", "\u0395": "E",
+    "\u0397": "H", "\u0399": "I", "\u039a": "K", "\u039c": "M", "\u039d": "N", "\u039f": "O",
+    "\u03a1": "P", "\u03a4": "T", "\u03a7": "X", "\u03a5": "Y", "\u0131": "i",
+}
+#: Compatibility forms folded to plain letters: full-width letters, ligatures, styled letters.
+COMPATIBILITY = re.compile("[\uff01-\uff5e\ufb00-\ufb06\U0001d400-\U0001d7ff\u2100-\u214f\u2460-\u24ff]")
+#: A word broken across a line end with a hyphen: "regen-\nerates".
+LINE_BREAK_HYPHEN = r"(?<=[^\W\d_])[-\u2010\u00ad][ \t]*\r?\n[ \t]*(?=[^\W\d_])"
+#: What needs more than copying, in the block's raw text.
+_IRREGULAR = re.compile(
+    f"(?P<hyphen>{LINE_BREAK_HYPHEN})"
+    r"|(?P<space>\s{2,}|[^\S ])"
+    "|(?P<invisible>[" + "".join(sorted(INVISIBLE)) + "]+)"
+    "|(?P<lookalike>[" + "".join(sorted(LOOKALIKES)) + "])"
+    f"|(?P<compat>{COMPATIBILITY.pattern})"
+)
+
+
+def _fold_char(ch: str) -> str:
+    """The plain letters a look-alike or compatibility character stands for."""
+    if ch in LOOKALIKES:
+        return LOOKALIKES[ch]
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKC", ch)
+    return folded if folded.isprintable() else ch
 
 
 @dataclass
@@ -42,12 +76,12 @@ class Prose:
         return self.starts[start], self.ends[end - 1]
 
 
-#: What needs more than copying: a run of whitespace, or invisible characters.
-_IRREGULAR = re.compile("\\s{2,}|[^\\S ]|[" + "".join(sorted(INVISIBLE)) + "]+")
 
 
 def _append_block(block: Block, parts: list[str], starts: list[int], ends: list[int]) -> None:
-    """Append a block's folded prose: whitespace runs become one space, invisibles go.
+    """Append a block's folded prose: whitespace runs become one space, invisible
+    characters and line-break hyphens go, look-alike and compatibility letters become
+    the plain letters they stand for.
 
     Plain stretches are copied as slices (with their offsets); only the irregular
     spots are looked at one by one.
@@ -63,15 +97,21 @@ def _append_block(block: Block, parts: list[str], starts: list[int], ends: list[
             starts.extend(b_starts[a:b])
             ends.extend(b_ends[a:b])
 
-    for m in _IRREGULAR.finditer(text):
+    for m in _IRREGULAR.finditer(block.text):
         copy(pos, m.start())
-        run = m.group()
-        if not run[0] in INVISIBLE:  # whitespace: keep one space, mapped to its first character
+        kind = m.lastgroup
+        if kind == "space":  # keep one space, mapped to the run's first character
             previous_space = chunks[-1].endswith(" ") if chunks else True
             if not previous_space:
                 chunks.append(" ")
                 starts.append(b_starts[m.start()])
                 ends.append(b_ends[m.start()])
+        elif kind in ("lookalike", "compat"):  # one character may stand for several ("\ufb01" -> "fi")
+            plain = _fold_char(m.group())
+            chunks.append(plain)
+            starts.extend([b_starts[m.start()]] * len(plain))
+            ends.extend([b_ends[m.start()]] * len(plain))
+        # "hyphen" (a word broken across lines) and "invisible" characters are dropped
         pos = m.end()
     copy(pos, len(text))
     joined = "".join(chunks)
