@@ -58,7 +58,7 @@ def select_rules(pack: RulePack, config: Config) -> list[Rule]:
     for key in config.severity:
         resolve(key, "severity")
     rules = [pack.rules[i] for i in sorted(chosen)]
-    return [r for r in rules if not r.profiles or config.profile in r.profiles or config.profile == "general"]
+    return rules  # product profiles are applied per document (front matter may name one)
 
 
 def severities_for(pack: RulePack, config: Config) -> dict[str, str]:
@@ -79,7 +79,8 @@ def get_engine(config: Config | None = None) -> Engine:
     if engine is None:
         pack = load_rule_pack(config)
         try:
-            engine = Engine(pack, select_rules(pack, config), severities_for(pack, config), model=config.model)
+            engine = Engine(pack, select_rules(pack, config), severities_for(pack, config), model=config.model,
+                        profile=config.profile)
         except (OSError, ImportError) as exc:
             raise RuleError("command line" if "model" in config.cli_settings else (config.source or "config"), None,
                             f"model: cannot load the spaCy pipeline {config.model!r} ({exc.__class__.__name__}); "

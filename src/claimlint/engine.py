@@ -14,6 +14,8 @@ from .models import Finding, Severity
 from .nlp import get_pipeline
 from .rule_model import ExistenceCheck, Rule
 
+PROFILES = ("cosmetic", "supplement", "procedure", "drug", "general")
+
 
 
 
@@ -28,11 +30,12 @@ class Engine:
     """A rule pack compiled against the shared pipeline. Build once, lint many."""
 
     def __init__(self, pack: RulePack, rules: list[Rule], severities: dict[str, Severity] | None = None,
-                 model: str | None = None):
+                 model: str | None = None, profile: str = "general"):
         missing = [c for c in CORE_CUES if c not in pack.cues]
         if missing:
             raise RuleError("rules/_shared", None, f"missing core cue sets: {', '.join(missing)}")
         self.pack = pack
+        self.profile = profile
         severities = severities or {}
         self.rules = [
             CompiledRule(r, CHECK_TYPES[r.check.type](r), severities.get(r.id, r.severity)) for r in rules
@@ -50,11 +53,23 @@ class Engine:
         if not document.blocks:
             return []
         analysis = self.analyze(document, bibliography)
-        hits = [(compiled, hit) for compiled in self.rules for hit in compiled.run(analysis)]
+        profile = self.document_profile(document)
+        hits = [(compiled, hit) for compiled in self.rules
+                if not compiled.rule.profiles or profile == "general" or profile in compiled.rule.profiles
+                for hit in compiled.run(analysis)]
         kept = _one_per_category(hits, self._document_rules)
         findings = [self._finding(document, analysis, compiled, hit) for compiled, hit in kept]
         findings.sort(key=lambda f: (f.offset, f.end_offset, f.rule))
         return findings
+
+    def document_profile(self, document: Document) -> str:
+        """The product type a page is about: its front matter's ``profile:``, else the config's.
+
+        A profile limits the rules written for other product types (a drug-claim rule for
+        cosmetics does not run on a procedure page); "general" runs them all.
+        """
+        named = str(document.front_matter.get("profile", "")).strip().lower()
+        return named if named in PROFILES else self.profile
 
     @staticmethod
     def _finding(document: Document, analysis: Analysis, compiled: CompiledRule, hit: Hit) -> Finding:
