@@ -67,8 +67,13 @@ def builtin_rules_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "rules"
 
 
-def read_yaml(path: Path) -> Any:
-    """Parse one YAML file safely, keeping line numbers (ruamel round-trip nodes)."""
+def read_yaml(path: Path, *, fast: bool = False) -> Any:
+    """Parse one YAML file safely.
+
+    By default keeps line numbers (ruamel round-trip nodes) for error messages. With
+    ``fast`` it uses the C safe loader and returns plain data; callers validate that
+    first and parse again for line numbers only when something is wrong.
+    """
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -79,7 +84,7 @@ def read_yaml(path: Path) -> Any:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise RuleError(path, None, f"not valid UTF-8 at byte {exc.start}") from None
-    yaml = YAML(typ="rt")
+    yaml = YAML(typ="safe" if fast else "rt")
     yaml.allow_duplicate_keys = False
     try:
         data = yaml.load(text)
@@ -163,12 +168,24 @@ def validate(model: type[BaseModel], data: Any, path: Path) -> Any:
 _UNION_TAGS = {"existence", "claim", "evidence-scope", "document-requires", "citation", "function-after"}
 
 
+def _load_validated(model: type[BaseModel], path: Path) -> Any:
+    """Validate a file parsed by the fast loader; on any problem, parse it again keeping
+    line numbers so the error says ``path:line``."""
+    try:
+        data = read_yaml(path, fast=True)
+        if isinstance(data, dict):
+            return model.model_validate(data)
+    except (RuleError, ValidationError):
+        pass
+    return validate(model, read_yaml(path), path)
+
+
 def load_cues(path: Path) -> dict[str, CueSet]:
-    return dict(validate(CueFile, read_yaml(path), path).cues)
+    return dict(_load_validated(CueFile, path).cues)
 
 
 def load_rule_file(path: Path) -> Rule:
-    rule = validate(Rule, read_yaml(path), path)
+    rule = _load_validated(Rule, path)
     expected = f"{rule.id}-{rule.name}"
     if path.stem != expected:
         raise RuleError(path, 1, f"file name must be '{expected}.yaml' (id-name)")
