@@ -19,6 +19,32 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
+#: An organisation's own rule, as a user would write it (tests change its category or flags).
+WONDER_RULE = """\
+id: XY901
+name: wonder-cream
+category: house-style
+severity: error
+summary: The house ban on "wonder cream"
+message: '"{text}" is banned house wording: describe what the cream does.'
+docs:
+  what: Flags the phrase "wonder cream" anywhere in prose.
+  why: Our legal team has banned this phrase after a complaint.
+  example: Try our wonder cream today.
+  instead: Describe what the cream does, e.g. "a rich moisturiser for dry skin".
+references:
+  - https://example.org/house-style
+check:
+  type: existence
+  phrases: [wonder cream]
+examples:
+  fail:
+    - text: Try our wonder cream today.
+      flags: [wonder cream]
+  pass:
+    - Try our moisturiser today.
+"""
+
 #: ``path:line:col: CLxxx [category] message`` -- one finding in text output.
 FINDING_LINE = re.compile(
     r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<rule>[A-Z]{2}\d{3}) \[(?P<category>[a-z0-9-]+)\] (?P<message>.+)$"

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import WONDER_RULE as SHARED_WONDER_RULE
+
 from claimlint import __version__
 from claimlint.api import load_rule_pack
 from claimlint.testing import example_cases
@@ -657,30 +659,8 @@ def test_test_rules_verbose_lists_every_case(cli, pack):
     assert len(statuses) == len(example_cases(pack))
 
 
-WONDER_RULE = """\
-id: XY901
-name: wonder-cream
-category: absolute-claim
-severity: error
-summary: The house ban on "wonder cream"
-message: '"{text}" is banned house wording: describe what the cream does.'
-docs:
-  what: Flags the phrase "wonder cream" anywhere in prose.
-  why: Our legal team has banned this phrase after a complaint.
-  example: Try our wonder cream today.
-  instead: Describe what the cream does, e.g. "a rich moisturiser for dry skin".
-references:
-  - https://example.org/house-style
-check:
-  type: existence
-  phrases: [wonder cream]
-examples:
-  fail:
-    - text: Try our wonder cream today.
-      flags: [FLAGGED]
-  pass:
-    - Try our moisturiser today.
-"""
+WONDER_RULE = SHARED_WONDER_RULE.replace("category: house-style", "category: absolute-claim").replace(
+    "flags: [wonder cream]", "flags: [FLAGGED]")
 
 
 def test_test_rules_on_an_extra_pack(cli, write):

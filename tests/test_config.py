@@ -8,33 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from conftest import WONDER_RULE
+
 CURE_MD = "# Acne care\n\nOur serum cures acne.\n"
 EVIDENCE_MD = "# Joint care\n\nTurmeric has been shown to ease joint pain.\n"  # CL101 (warning), CL201 ...
 
-WONDER_RULE = """\
-id: XY901
-name: wonder-cream
-category: house-style
-severity: error
-summary: The house ban on "wonder cream"
-message: '"{text}" is banned house wording: describe what the cream does.'
-docs:
-  what: Flags the phrase "wonder cream" anywhere in prose.
-  why: Our legal team has banned this phrase after a complaint.
-  example: Try our wonder cream today.
-  instead: Describe what the cream does, e.g. "a rich moisturiser for dry skin".
-references:
-  - https://example.org/house-style
-check:
-  type: existence
-  phrases: [wonder cream]
-examples:
-  fail:
-    - text: Try our wonder cream today.
-      flags: [wonder cream]
-  pass:
-    - Try our moisturiser today.
-"""
 
 
 def pyproject(body: str) -> str:
