@@ -143,3 +143,11 @@ def assert_positions() -> Callable[[str, list[Any]], None]:
             assert line_col(original, d["end_offset"]) == (d["end_line"], d["end_column"]), where
 
     return _check
+
+
+@pytest.fixture(autouse=True)
+def _cache_outside_the_test_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``claimlint check`` caches results by default (``.claimlint_cache`` in the working folder):
+    give each test its own cache, outside the folder it lints, so listings stay as the test wrote them
+    and no test is answered from another's results. ``test_cache.py`` unsets it to test the default."""
+    monkeypatch.setenv("CLAIMLINT_CACHE_DIR", str(tmp_path_factory.mktemp("cache") / ".claimlint_cache"))

@@ -9,18 +9,21 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from . import __version__
 from .bibliography import load_bibliography
 from .config import Config, config_line, find_config
 from .engine import Engine
-from .files import InputError, discover, read_file
+from .files import InputError, discover, over_size_limit, read_file
 from .loader import RuleError, RulePack, builtin_rules_dir, load_pack
 from .models import Diagnostic, Finding, Report, ToolInfo
 from .rule_model import Rule
 from .sources import format_for_path, read_document
 from .suppress import apply_suppressions
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .cache import Cache
 
 _ENGINES: dict[tuple, Engine] = {}
 
@@ -110,28 +113,31 @@ def lint_text(text: str, *, format: str = "markdown", path: str | None = None, c
 
 
 def lint_paths(paths: Iterable[str], *, config: Config | None = None, input_format: str | None = None,
-               encoding: str | None = None) -> Report:
-    """Lint files and folders. Unreadable files become ``errors``; the rest are still linted."""
+               encoding: str | None = None, jobs: int = 1, cache: Cache | None = None) -> Report:
+    """Lint files and folders. Unreadable files become ``errors``; the rest are still linted.
+
+    ``jobs > 1`` spreads a large run over that many worker processes (the report is the same,
+    see ``claimlint.parallel``; call it under ``if __name__ == "__main__":`` in a script).
+    ``cache`` (a ``claimlint.cache.Cache``) skips files linted before with the same content,
+    rules and config; without one nothing is written.
+    """
+    from .parallel import lint_files
+
     paths = list(paths)
     if config is None:
         config = find_config(Path(paths[0]) if paths else Path.cwd())
-    engine = get_engine(config)
-    bibliography = _bibliography(config)
     files, missing = discover(paths, config.include or None, config.exclude)
     report = Report(tool=ToolInfo(version=__version__))
     report.errors += [Diagnostic(path=m, message="no such file or directory") for m in missing]
-    for path in files:
-        try:
-            text = read_file(path, encoding)
-        except InputError as exc:
-            level = "warning" if "binary" in str(exc) else "error"
-            report.errors.append(Diagnostic(path=path, message=str(exc), level=level))
-            continue
-        findings, problems = lint_document_text(engine, text, path, input_format or format_for_path(path), bibliography)
-        report.findings += findings
-        report.errors += problems
-        report.summary.files += 1
-        report.paths.append(path)
+    oversized = {p: m for p in files if (m := over_size_limit(p, config.max_file_size))}  # never read
+    report.errors += [Diagnostic(path=p, message=m) for p, m in oversized.items()]
+    files = [p for p in files if p not in oversized]
+    for result in lint_files(files, config, input_format=input_format, encoding=encoding, jobs=jobs, cache=cache):
+        report.findings += result.findings
+        report.errors += result.errors
+        if result.linted:
+            report.summary.files += 1
+            report.paths.append(result.path)
     return report.summarise()
 
 

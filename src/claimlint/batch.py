@@ -127,12 +127,17 @@ def lint_jsonl(lines: Iterable[str | bytes], config: Config | None = None, *,
     config = config or Config()
     engine = get_engine(config)
     bibliography = _bibliography(config)
-    return _results(lines, engine, bibliography, encoding, default_format)
+    return _results(lines, engine, bibliography, encoding, default_format, config.max_file_size)
 
 
 def _results(lines: Iterable[str | bytes], engine: Engine, bibliography: list[str],
-             encoding: str, default_format: str) -> Iterator[dict[str, Any]]:
+             encoding: str, default_format: str, max_bytes: int | None = None) -> Iterator[dict[str, Any]]:
     for number, raw in enumerate(lines, 1):
+        if max_bytes is not None and len(raw) > max_bytes:
+            unit = "bytes" if isinstance(raw, bytes) else "characters"
+            yield {"id": None, "line": number,
+                   "error": f"line is {len(raw)} {unit}, over the {max_bytes}-byte limit (--max-file-size)"}
+            continue
         try:
             line = raw.decode(encoding) if isinstance(raw, bytes) else raw
         except UnicodeDecodeError as exc:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Sequence
 
 from . import __version__
@@ -16,7 +17,7 @@ from .config import Config, find_config, load_config
 from .loader import RuleError, builtin_rules_dir
 from .models import SEVERITY_ORDER, Report
 
-COMMANDS = ("check", "rules", "explain", "test-rules", "serve")
+COMMANDS = ("check", "rules", "explain", "test-rules", "serve", "clean")
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
@@ -56,7 +57,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--stdin-filename", help="the path to report for standard input")
     check.add_argument("--stdin-jsonl", action="store_true",
                        help="batch mode: read one JSON document per line from standard input, write one JSON result per line")
+    check.add_argument("--dask", metavar="ADDRESS",
+                       help="lint on a Dask cluster (tcp://scheduler:8786); files are read here (needs the dask extra)")
     check.add_argument("--encoding", help="decode files with this encoding instead of UTF-8")
+    check.add_argument("--max-file-size", type=_size, metavar="SIZE",
+                       help="report larger files as errors and skip them: bytes, or 500k, 5M (default 5M, at most 64M)")
     check.add_argument("--bib", help="a BibTeX or CSL-JSON bibliography citations may resolve to")
     check.add_argument("--model", help="an installed spaCy pipeline to use (optional)")
     check.add_argument("--show-suppressed", action="store_true", help="show suppressed findings in text output")
@@ -67,6 +72,12 @@ def build_parser() -> argparse.ArgumentParser:
                             "so standard output stays valid JSON, SARIF, XML...")
     check.add_argument("--baseline", metavar="FILE", help="report only findings not recorded in this baseline file")
     check.add_argument("--write-baseline", metavar="FILE", help="record the current findings in this baseline file")
+    check.add_argument("--jobs", "-j", type=_positive_int, metavar="N",
+                       help="worker processes for large runs (default: the CPUs available; 1: lint in this process)")
+    check.add_argument("--cache-dir", metavar="DIR",
+                       help="where to keep the cache (default: .claimlint_cache next to the config file, "
+                            "or in the working directory)")
+    check.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
 
     rules = sub.add_parser("rules", help="list the rule pack")
     rules.add_argument("--format", choices=["text", "json"], default="text")
@@ -79,6 +90,10 @@ def build_parser() -> argparse.ArgumentParser:
     test = sub.add_parser("test-rules", help="run every rule's own examples")
     test.add_argument("dirs", nargs="*", help="rule directories (default: the built-in pack)")
     test.add_argument("--verbose", "-v", action="store_true")
+
+    clean = sub.add_parser("clean", help="remove the cache")
+    clean.add_argument("--cache-dir", metavar="DIR", help="the cache to remove (default: as for check)")
+    clean.add_argument("--config", help="config file (the default cache is next to it)")
 
     serve = sub.add_parser("serve", help="run the HTTP service (needs the serve extra)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
@@ -104,7 +119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(args_list)
         handler = {"check": cmd_check, "rules": cmd_rules, "explain": cmd_explain, "test-rules": cmd_test_rules,
-                   "serve": cmd_serve}
+                   "serve": cmd_serve, "clean": cmd_clean}
         return handler[args.command](args)
     except UsageError as exc:
         print(exc, file=sys.stderr)
@@ -123,7 +138,8 @@ def _config_for(args: argparse.Namespace, start: Path) -> Config:
     config = load_config(Path(args.config)) if getattr(args, "config", None) else find_config(start)
     updates: dict[str, object] = {}
     cli_settings = []
-    for key in ("select", "extend_select", "ignore", "fail_on", "include", "exclude", "bib", "model"):
+    for key in ("select", "extend_select", "ignore", "fail_on", "include", "exclude", "bib", "model",
+                "max_file_size"):
         value = getattr(args, key, None)
         if value is not None:
             updates[key] = value
@@ -157,6 +173,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .files import InputError, decode
     from .formatters import render
 
+    if args.dask and (args.stdin_jsonl or "-" in args.paths):
+        raise UsageError("claimlint: --dask lints files and folders; it cannot read standard input")
     if args.stdin_jsonl:
         return _check_jsonl(args)
     if not args.paths:
@@ -178,7 +196,10 @@ def cmd_check(args: argparse.Namespace) -> int:
 
         name = args.stdin_filename or "<stdin>"
         try:
-            text = decode(sys.stdin.buffer.read(), name, args.encoding)
+            data = sys.stdin.buffer.read(config.max_file_size + 1)
+            if len(data) > config.max_file_size:
+                raise InputError(f"over the {config.max_file_size}-byte limit (--max-file-size)")
+            text = decode(data, name, args.encoding)
         except InputError as exc:
             print(f"{name}: error: {exc}", file=sys.stderr)
             return EXIT_ERROR
@@ -187,8 +208,13 @@ def cmd_check(args: argparse.Namespace) -> int:
         sources[name] = text
     elif "-" in args.paths:
         raise UsageError("claimlint: '-' (standard input) cannot be mixed with other paths")
+    elif args.dask:
+        report = _lint_dask(args, config)
+        if report is None:
+            return EXIT_ERROR
     else:
-        report = lint_paths(args.paths, config=config, input_format=args.input_format, encoding=args.encoding)
+        report = lint_paths(args.paths, config=config, input_format=args.input_format, encoding=args.encoding,
+                            jobs=args.jobs or _cpus(), cache=None if args.no_cache else _cache(args, config))
     if args.write_baseline or base is not None or args.format == "html":
         from .api import report_sources
 
@@ -204,7 +230,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if base is not None:
         report = bl.apply(report, base, sources)
     output = render(report, args.format, show_source=not args.no_source, show_suppressed=args.show_suppressed,
-                    sources=sources, encoding=args.encoding, rules=get_engine(config).pack.rules)
+                    sources=sources, encoding=args.encoding, rules=_LazyRules(config))
     if args.output:
         try:
             _write_atomic(Path(args.output), output)
@@ -285,6 +311,15 @@ def cmd_test_rules(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if failed else EXIT_OK
 
 
+def _size(value: str) -> int:
+    from .files import parse_size
+
+    try:
+        return parse_size(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _positive_int(value: str) -> int:
     number = int(value)
     if number <= 0:
@@ -310,6 +345,74 @@ def _check_jsonl(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
         sys.stdout.flush()
     return EXIT_FINDINGS if failed else EXIT_OK
+
+
+def _lint_dask(args: argparse.Namespace, config: Config) -> Report | None:
+    """``check --dask ADDRESS``: the report of ``lint_paths``, linted on the cluster (see ``claimlint.dask``)."""
+    from .dask import DaskError, lint_paths_dask
+
+    try:
+        return lint_paths_dask(args.paths, args.dask, config, input_format=args.input_format, encoding=args.encoding)
+    except DaskError as exc:
+        print(f"claimlint: error: --dask: {exc}", file=sys.stderr)
+        return None
+
+
+def _cpus() -> int:
+    from .parallel import available_cpus
+
+    return available_cpus()
+
+
+def _cache(args: argparse.Namespace, config: Config):
+    from .cache import Cache, default_cache_dir
+
+    return Cache(Path(args.cache_dir) if args.cache_dir else default_cache_dir(config))
+
+
+class _LazyRules(Mapping):
+    """The rule pack for formatters that describe rules (SARIF), built only if one asks:
+    a run answered from the cache builds no engine."""
+
+    def __init__(self, config: Config):
+        self._config, self._rules = config, None
+
+    def _load(self) -> Mapping:
+        if self._rules is None:
+            from .api import get_engine
+
+            self._rules = get_engine(self._config).pack.rules
+        return self._rules
+
+    def __getitem__(self, key):
+        return self._load()[key]
+
+    def __iter__(self):
+        return iter(self._load())
+
+    def __len__(self) -> int:
+        return len(self._load())
+
+
+def cmd_clean(args: argparse.Namespace) -> int:
+    """``claimlint clean``: remove the cache (the default one, or ``--cache-dir``)."""
+    import os
+
+    from .cache import clean, default_cache_dir
+
+    if args.cache_dir:
+        directory = Path(args.cache_dir)
+    else:
+        directory = default_cache_dir(load_config(Path(args.config)) if args.config else find_config(Path(".")))
+    shown = os.path.relpath(directory) if directory.is_absolute() and Path.cwd() in directory.parents else str(directory)
+    removed = clean(directory)
+    if not removed:
+        print(f"claimlint: no cache at {shown}")
+    elif directory in removed:
+        print(f"claimlint: removed {shown}")
+    else:
+        print(f"claimlint: removed the cache entries in {shown} (other files there were kept)")
+    return EXIT_OK
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

@@ -11,8 +11,9 @@ import sys
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from .files import DEFAULT_MAX_FILE_BYTES, parse_size
 from .loader import RuleError
 from .models import Severity
 
@@ -51,6 +52,15 @@ class Config(BaseModel):
     bib: str | None = None
     #: An installed spaCy pipeline to use instead of blank English (optional).
     model: str | None = None
+    #: Larger files are reported as an error and skipped: bytes, or "5M", "500k" (at most 64M).
+    max_file_size: int = DEFAULT_MAX_FILE_BYTES
+
+    @field_validator("max_file_size", mode="before")
+    @classmethod
+    def _size(cls, value: object) -> int:
+        if isinstance(value, (int, str)) and not isinstance(value, bool):
+            return parse_size(value)
+        raise ValueError("expected a size such as 5M, 500k or 1048576")
     #: Where the file was found (set by ``find_config``).
     source: str | None = Field(default=None, exclude=True)
     #: Settings given on the command line (their errors are not the config file's).
@@ -116,7 +126,7 @@ def load_config(path: Path) -> Config:
         config = Config.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
-        message = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
+        message = "unknown key" if err["type"] == "extra_forbidden" else err["msg"].removeprefix("Value error, ")
         where = ".".join(str(p) for p in err["loc"])
         line = _line_of_key(text, tuple(err["loc"]), prefix) if err["loc"] else None
         raise RuleError(path, line, f"{where}: {message}") from None

@@ -131,4 +131,8 @@ def get_pipeline(model: str | None = None) -> Language:
         nlp.tokenizer.add_special_case(abbreviation, [{ORTH: abbreviation}])
     if "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names:
         nlp.add_pipe("claimlint_sentences")
+    # spaCy refuses texts over 1,000,000 characters (ValueError E088), a guard sized for its
+    # parser and NER. Document size is bounded by claimlint's own limit instead
+    # (--max-file-size; files.DEFAULT_MAX_FILE_BYTES), so the pipeline takes any text it is given.
+    nlp.max_length = max(nlp.max_length, 2**62)
     return nlp

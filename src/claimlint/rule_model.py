@@ -12,6 +12,7 @@ from typing import Annotated, Literal, Union
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .models import Severity
+from .regex_safety import backtracking_risk
 
 RULE_ID = r"^[A-Z]{2}\d{3}$"
 RULE_NAME = r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$"
@@ -41,6 +42,10 @@ def _compiles(pattern: str) -> str:
         re.compile(pattern)
     except re.error as exc:
         raise ValueError(f"invalid regex {pattern!r}: {exc}") from None
+    risk = backtracking_risk(pattern)
+    if risk:  # a nested repeat such as (a+)+ can hang a run on one unlucky page (ReDoS)
+        raise ValueError(f"regex {pattern!r} may backtrack catastrophically ({risk}); "
+                         "make the inner or the outer repeat unambiguous, e.g. (?:\\w+\\s)+ instead of (\\w+\\s?)+")
     return pattern
 
 

@@ -1,0 +1,292 @@
+"""Lint many files: from the cache, in worker processes, or in this process.
+
+:func:`lint_files` returns one :class:`FileResult` per file, in the order the files were
+given, whichever way each was linted, so the report is the same as a serial run's.
+
+- With a :class:`~claimlint.cache.Cache`, each file is read and hashed here; files whose
+  entry matches are not linted again, and results linted here or in a worker are stored
+  (by this process, under the hash of the text that was actually linted).
+- With ``jobs > 1`` and enough bytes left to lint (``min_parallel_bytes``, default
+  :data:`MIN_PARALLEL_BYTES`, or ``$CLAIMLINT_PARALLEL_MIN_BYTES``), ``jobs - 1`` worker
+  processes (``spawn``: safe whatever threads this process runs) and this process share the
+  files. Each worker builds the engine once (the pool's initializer) and is sent batches of
+  paths, the biggest files first; it reads, lints and returns each file's findings and
+  diagnostics. Meanwhile this process builds its own engine (which also reports a bad rule or
+  config exactly as a serial run does) and lints the smallest batches, from the back of the queue.
+- Smaller runs (a pre-commit hook's few files) stay in this process: a worker costs about
+  0.7 s of CPU to start (a new interpreter, then an engine).
+
+If the pool cannot be started, a worker dies or cannot build its engine, this process lints
+the files that are left. Ctrl-C stops the workers at once.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from .files import InputError, read_file
+from .models import Diagnostic, Finding
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .cache import Cache, CacheScope
+    from .config import Config
+    from .engine import Engine
+
+#: Below this many bytes still to lint, workers are not worth their start-up (about 0.7 s:
+#: a new interpreter and an engine each); one process lints about 1.4 MB/s.
+MIN_PARALLEL_BYTES = 500_000
+ENV_MIN_BYTES = "CLAIMLINT_PARALLEL_MIN_BYTES"
+#: Batches per worker: enough to even out the load, few enough that IPC stays negligible.
+BATCHES_PER_WORKER = 8
+START_METHOD = "spawn"
+
+
+def available_cpus() -> int:
+    """CPUs this process may run on (its affinity mask where the OS has one)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+@dataclass
+class FileResult:
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[Diagnostic] = field(default_factory=list)
+    #: The file was read and linted (it counts in the summary and in ``Report.paths``).
+    linted: bool = False
+
+
+@dataclass
+class RunStats:
+    """What the last :func:`lint_files` call did (for tests and measurements)."""
+
+    files: int = 0
+    cached: int = 0
+    in_process: int = 0
+    in_workers: int = 0
+    workers: int = 0
+
+
+#: The statistics of the most recent run in this process.
+last_run = RunStats()
+
+
+def _input_error(path: str, exc: InputError) -> FileResult:
+    level = "warning" if "binary" in str(exc) else "error"
+    return FileResult(path, errors=[Diagnostic(path=path, message=str(exc), level=level)])
+
+
+def lint_one(engine: Engine, path: str, text: str | None, input_format: str | None, encoding: str | None,
+             bibliography: list[str]) -> tuple[FileResult, str | None]:
+    """Read (unless ``text`` is given) and lint one file; the result and the hash of its text."""
+    from .api import lint_document_text
+    from .cache import text_hash
+    from .sources import format_for_path
+
+    if text is None:
+        try:
+            text = read_file(path, encoding)
+        except InputError as exc:
+            return _input_error(path, exc), None
+    findings, problems = lint_document_text(engine, text, path, input_format or format_for_path(path), bibliography)
+    return FileResult(path, findings, problems, linted=True), text_hash(text)
+
+
+def lint_files(files: list[str], config: Config, *, input_format: str | None = None, encoding: str | None = None,
+               jobs: int = 1, cache: Cache | None = None, min_parallel_bytes: int | None = None) -> list[FileResult]:
+    """Lint ``files`` (paths as they will be reported); one result per file, in the same order."""
+    from .api import _bibliography, get_engine
+    from .cache import text_hash
+
+    global last_run
+    stats = last_run = RunStats(files=len(files))
+    if cache is None and jobs <= 1:  # the plain serial run, exactly as it always was
+        engine = get_engine(config)
+        bibliography = _bibliography(config)
+        stats.in_process = len(files)
+        return [lint_one(engine, path, None, input_format, encoding, bibliography)[0] for path in files]
+
+    bibliography = _bibliography(config)
+    scope = cache.scope(config, input_format=input_format, encoding=encoding, bibliography=bibliography) if cache else None
+    results: list[FileResult | None] = [None] * len(files)
+    texts: dict[int, str] = {}  # read here for the cache lookup: not read again here
+    todo: list[tuple[int, int]] = []  # (index, size) of the files to lint
+    for index, path in enumerate(files):
+        if scope is None:
+            try:
+                todo.append((index, os.path.getsize(path)))
+            except OSError:
+                todo.append((index, 0))
+            continue
+        try:
+            text = read_file(path, encoding)
+        except InputError as exc:
+            results[index] = _input_error(path, exc)
+            continue
+        hit = scope.load(path, scope.key(path, text_hash(text)))
+        if hit is None:
+            texts[index] = text
+            todo.append((index, len(text)))
+        else:
+            results[index] = FileResult(path, hit[0], hit[1], linted=True)
+            stats.cached += 1
+
+    run = _Run(files, results, texts, config, bibliography, input_format, encoding, scope, stats)
+    threshold = min_parallel_bytes
+    if threshold is None:
+        threshold = int(os.environ.get(ENV_MIN_BYTES) or MIN_PARALLEL_BYTES)
+    if jobs > 1 and len(todo) > 1 and sum(size for _, size in todo) >= threshold:
+        run.with_workers(_batches(todo, jobs), jobs - 1)
+    left = [index for index, _ in todo if results[index] is None]
+    # A cache hit was stored under this very config and rule pack, so they are valid; otherwise
+    # build the engine (as a serial run does) even with nothing left to lint, to report their errors.
+    if left or not stats.cached:
+        run.engine = get_engine(config)
+    for index in left:
+        run.lint_here(index)
+    return results  # type: ignore[return-value]
+
+
+def _batches(todo: list[tuple[int, int]], jobs: int) -> list[list[int]]:
+    """Indices in batches of about equal bytes, largest files first (the workers take batches
+    from the front, this process from the back, so no one is left with a big file at the end)."""
+    ordered = sorted(todo, key=lambda item: (-item[1], item[0]))
+    target = max(1, sum(size for _, size in ordered) // (jobs * BATCHES_PER_WORKER))
+    batches: list[list[int]] = []
+    current: list[int] = []
+    size_now = 0
+    for index, size in ordered:
+        current.append(index)
+        size_now += max(size, 1)
+        if size_now >= target:
+            batches.append(current)
+            current, size_now = [], 0
+    if current:
+        batches.append(current)
+    return batches
+
+
+class _Run:
+    """One ``lint_files`` call: lints here or in worker processes, stores in the cache."""
+
+    def __init__(self, files, results, texts, config, bibliography, input_format, encoding,
+                 scope: CacheScope | None, stats: RunStats):
+        self.files, self.results, self.texts = files, results, texts
+        self.config, self.bibliography = config, bibliography
+        self.input_format, self.encoding = input_format, encoding
+        self.scope, self.stats = scope, stats
+        self.engine: Engine | None = None
+
+    def done(self, index: int, result: FileResult, digest: str | None) -> None:
+        self.results[index] = result
+        if self.scope is not None and digest is not None:
+            self.scope.store(result.path, self.scope.key(result.path, digest), result.findings, result.errors)
+
+    def lint_here(self, index: int) -> None:
+        result, digest = lint_one(self.engine, self.files[index], self.texts.pop(index, None), self.input_format,
+                                  self.encoding, self.bibliography)
+        self.stats.in_process += 1
+        self.done(index, result, digest)
+
+    def with_workers(self, batches: list[list[int]], workers: int) -> None:
+        """Lint ``batches``: ``workers`` processes take them from the front while this process
+        builds its engine and then takes them from the back. If the pool cannot start, returns
+        with nothing done; if a worker dies, this process lints its batches."""
+        import multiprocessing
+
+        from .api import get_engine
+
+        queue = deque(batches)
+        workers = min(workers, len(queue) - 1)
+        if workers < 1:
+            return
+        try:
+            pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(START_METHOD),
+                                       initializer=_init_worker,
+                                       initargs=(self.config, self.bibliography, self.input_format, self.encoding,
+                                                 os.getcwd()))
+        except (OSError, ValueError, ImportError, NotImplementedError):  # no semaphores, no processes
+            return
+        self.stats.workers = workers
+        pending: dict[Future, list[int]] = {}
+        usable = True
+        finished = False
+
+        def feed() -> None:
+            while usable and queue and len(pending) < 2 * workers:
+                batch = queue.popleft()
+                pending[pool.submit(_lint_batch, [(i, self.files[i]) for i in batch])] = batch
+
+        def collect(timeout: float | None) -> None:
+            nonlocal usable
+            ready, _ = wait(pending, timeout=timeout, return_when=FIRST_COMPLETED)
+            for future in ready:
+                batch = pending.pop(future)
+                try:
+                    answer = future.result()
+                except BrokenProcessPool:
+                    answer = None
+                if answer is None:  # a worker died or could not build its engine: lint that batch here
+                    usable = False
+                    queue.extend(batch[i:i + 1] for i in range(len(batch)))
+                    continue
+                for index, result, digest in answer:
+                    self.stats.in_workers += 1
+                    self.done(index, result, digest)
+
+        try:
+            feed()
+            self.engine = get_engine(self.config)  # while the workers start; raises the config's errors
+            while queue or pending:
+                if pending:
+                    collect(0 if queue else None)
+                feed()
+                if queue:
+                    for index in queue.pop():  # the smallest batch left
+                        self.lint_here(index)
+            finished = True
+        finally:
+            if not finished:  # an error or Ctrl-C: don't wait for the batches in flight
+                for process in list((getattr(pool, "_processes", None) or {}).values()):
+                    process.terminate()
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+_worker: dict[str, object] = {}
+
+
+def _init_worker(config: Config, bibliography: list[str], input_format: str | None, encoding: str | None,
+                 cwd: str) -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the workers
+    try:
+        os.chdir(cwd)
+    except OSError:
+        pass
+    from .api import get_engine
+
+    _worker.update(bibliography=bibliography, input_format=input_format, encoding=encoding)
+    try:
+        _worker["engine"] = get_engine(config)
+    except Exception:  # reported by the parent, which builds the engine again to raise the error
+        _worker["engine"] = None
+
+
+def _lint_batch(items: list[tuple[int, str]]) -> list[tuple[int, FileResult, str | None]] | None:
+    engine = _worker.get("engine")
+    if engine is None:
+        return None
+    out = []
+    for index, path in items:
+        result, digest = lint_one(engine, path, None, _worker["input_format"], _worker["encoding"],
+                                  _worker["bibliography"])
+        out.append((index, result, digest))
+    return out
