@@ -95,7 +95,8 @@ def build_page(pages: list[tuple[str, str]], dest: Path, target_bytes: int = 500
 class Run:
     wall: float
     maxrss_mb: float
-    foreign: float  # share of the machine's CPU time that other processes used during the run
+    foreign_s: float  # CPU seconds other processes used during the run, on the CPUs it could use
+    capacity_s: float  # wall time x the number of those CPUs
 
 
 @dataclass
@@ -120,21 +121,29 @@ class Series:
 
     @property
     def foreign(self) -> float:
-        return max(r.foreign for r in self.runs)
+        """The share of the machine's CPU time that other processes used during these runs
+        (summed over the runs: /proc/stat counts in ticks, too coarse for one short run)."""
+        return max(0.0, sum(r.foreign_s for r in self.runs) / sum(r.capacity_s for r in self.runs))
 
 
 HZ = os.sysconf("SC_CLK_TCK")
 NCPU = os.cpu_count() or 1
 
 
-def busy_seconds() -> float:
-    """CPU seconds the whole machine has spent not idle (all CPUs, from /proc/stat)."""
+def busy_seconds(cpus: set[int] | None = None) -> float:
+    """CPU seconds spent not idle since boot (from /proc/stat): by the given CPUs, or by all."""
     try:
-        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+        lines = Path("/proc/stat").read_text().splitlines()
     except OSError:
         return 0.0
-    user, nice, system, idle, iowait, irq, softirq, steal = (int(x) for x in fields[:8])
-    return (user + nice + system + irq + softirq + steal) / HZ
+    wanted = {"cpu"} if cpus is None else {f"cpu{c}" for c in cpus}
+    total = 0
+    for line in lines:
+        fields = line.split()
+        if fields and fields[0] in wanted:
+            user, nice, system, idle, iowait, irq, softirq, steal = (int(x) for x in fields[1:9])
+            total += user + nice + system + irq + softirq + steal
+    return total / HZ
 
 
 def wait_idle(max_wait: float, threshold: float = 0.2) -> float:
@@ -152,29 +161,47 @@ def wait_idle(max_wait: float, threshold: float = 0.2) -> float:
         time.sleep(2)
 
 
-def run(cmd: list[str], cwd: Path, out: Path, cpu: int | None = None, max_wait: float = 0) -> Run:
-    """Run cmd once, stdout to `out`: its wall time, the peak RSS of its largest process, and how
-    much of the machine other processes used meanwhile (all CPU time not spent by cmd's tree)."""
+#: A run of at least MIN_CHECKED seconds during which other processes took more than BUSY of
+#: the CPUs it could use is thrown away and run again, at most RETRIES times.
+BUSY, MIN_CHECKED, RETRIES = 0.10, 1.0, 3
+DISCARDED: list[str] = []
+
+
+def run(cmd: list[str], cwd: Path, out: Path, cpu: int | None = None, max_wait: float = 0,
+        label: str = "", prepare=None) -> Run:
+    """Run cmd, stdout to `out`: its wall time, the peak RSS of its largest process, and the CPU
+    time other processes took meanwhile on the CPUs it could use (their busy time less its own)."""
+    for attempt in range(RETRIES + 1):
+        if prepare is not None:
+            prepare()
+        r = run_once(cmd, cwd, out, cpu, max_wait)
+        if r.wall < MIN_CHECKED or r.foreign_s / r.capacity_s <= BUSY or attempt == RETRIES:
+            return r
+        DISCARDED.append(f"{label or cmd[2]}: {r.wall:.2f} s with {r.foreign_s / r.capacity_s:.0%} taken by others")
+
+
+def run_once(cmd: list[str], cwd: Path, out: Path, cpu: int | None, max_wait: float) -> Run:
     import time
 
     if max_wait:
         wait_idle(max_wait)
+    cpus = {cpu} if cpu is not None else None
     err = out.with_suffix(".stderr")
     with open(out, "wb") as fo, open(err, "wb") as fe:
         preexec = (lambda: os.sched_setaffinity(0, {cpu})) if cpu is not None else None
-        b0 = busy_seconds()
+        b0 = busy_seconds(cpus)
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, stdout=fo, stderr=fe, stdin=subprocess.DEVNULL,
                                 preexec_fn=preexec, env=ENV)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - t0
-        b1 = busy_seconds()
+        b1 = busy_seconds(cpus)
         proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode not in (0, 1):  # both tools exit 1 when they find something
         raise SystemExit(f"speed: {' '.join(cmd)} exited {proc.returncode}:\n{err.read_text()[-2000:]}")
     own = usage.ru_utime + usage.ru_stime
-    foreign = max(0.0, (b1 - b0) - own) / (wall * NCPU)
-    return Run(wall, usage.ru_maxrss / 1024, foreign)  # ru_maxrss is in KiB on Linux
+    capacity = wall * (1 if cpu is not None else NCPU)
+    return Run(wall, usage.ru_maxrss / 1024, (b1 - b0) - own, capacity)  # ru_maxrss: KiB on Linux
 
 
 #: The environment of every command run; PYTHONPATH points at the snapshot (see take_snapshot).
@@ -454,11 +481,12 @@ def benchmark(args, py, pages, tmp: Path, page: Path, page_bytes: int, page_word
         return data
 
     for rep in range(1, args.repeats + 1):
-        one_cl.runs.append(run(cl + jobs1 + no_cache + [str(corpus)], tmp, out / "one-cl.json", one_cpu, wait))
+        one_cl.runs.append(run(cl + jobs1 + no_cache + [str(corpus)], tmp, out / "one-cl.json", one_cpu, wait,
+                              "claimlint one core"))
         n = claimlint_files(out / "one-cl.json")
         if n != files:
             raise SystemExit(f"speed: claimlint linted {n} files, the corpus has {files}")
-        one_pl.runs.append(run(pl + [str(corpus)], tmp, out / "one-pl.json", one_cpu, wait))
+        one_pl.runs.append(run(pl + [str(corpus)], tmp, out / "one-pl.json", one_cpu, wait, "proselint one core"))
         n = proselint_files(out / "one-pl.json")
         if n != files:
             raise SystemExit(f"speed: proselint linted {n} files, the corpus has {files}")
@@ -467,15 +495,16 @@ def benchmark(args, py, pages, tmp: Path, page: Path, page_bytes: int, page_word
         reference = report_of(out / "one-cl.json") if rep == 1 else None
         if has_jobs:
             two_cl.runs.append(run(cl + ["--jobs", "2"] + no_cache + [str(corpus)], tmp, out / "two-cl.json",
-                                   max_wait=wait))
+                                   max_wait=wait, label="claimlint --jobs 2"))
             if reference is not None and report_of(out / "two-cl.json") != reference:
                 problems.append("claimlint --jobs 2 reported other findings than --jobs 1")
             msg += f"; claimlint --jobs 2 {two_cl.runs[-1].wall:.1f} s"
         if cache:
             cache_dir = tmp / f"cache-{rep}"  # a fresh, empty cache for each pair
             cached = cl + jobs1 + ["--cache-dir", str(cache_dir), str(corpus)]
-            first.runs.append(run(cached, tmp, out / "first.json", one_cpu, wait))
-            second.runs.append(run(cached, tmp, out / "second.json", one_cpu, wait))
+            first.runs.append(run(cached, tmp, out / "first.json", one_cpu, wait, "claimlint cache first run",
+                                  prepare=lambda d=cache_dir: shutil.rmtree(d, ignore_errors=True)))
+            second.runs.append(run(cached, tmp, out / "second.json", one_cpu, wait, "claimlint cache second run"))
             if reference is not None and (report_of(out / "first.json") != reference
                                           or report_of(out / "second.json") != reference):
                 problems.append("claimlint's cached runs reported other findings than the uncached one")
@@ -545,12 +574,15 @@ def benchmark(args, py, pages, tmp: Path, page: Path, page_bytes: int, page_word
         print("| " + " | ".join(r) + " |")
     print()
     print("spread (slowest ÷ fastest run): " + ", ".join(f"{name} {s.spread:.2f}" for name, s in series))
-    print("other processes' share of the machine (worst run): "
+    print("other processes' share of the machine's CPU time during the runs: "
           + ", ".join(f"{name} {s.foreign:.0%}" for name, s in series))
     if noisy:
         print(f"WARNING: machine too noisy: spread above {NOISE:.2f} for " + ", ".join(noisy))
     if busy:
         print("WARNING: other processes used more than 10 % of the machine during " + ", ".join(busy))
+    if DISCARDED:
+        print(f"runs thrown away and run again (others took more than {BUSY:.0%} of their CPUs): "
+              + "; ".join(DISCARDED))
     for problem in problems:
         print(f"PROBLEM: {problem}")
     print()

@@ -131,6 +131,8 @@ def parse(text: str, name: str = "baseline") -> Baseline:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise bad("", f"not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+    except RecursionError:
+        raise bad("", "not valid JSON: nested too deeply") from None
     if not isinstance(data, dict):
         raise bad("", "expected a JSON object")
     if data.get("version") != VERSION:

@@ -50,6 +50,18 @@ class DocumentIn(BaseModel):
             return value
         raise ValueError(f"must be a string or an integer, not {_json_type(value)}")
 
+    @field_validator("id", "text")
+    @classmethod
+    def _encodable(cls, value: Any) -> Any:
+        """JSON may escape a lone surrogate ("\\ud800"): no UTF-8 answer could carry it back."""
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                raise ValueError(f"not valid Unicode: an unpaired surrogate \\u{ord(value[exc.start]):04x} "
+                                 f"at character {exc.start}") from None
+        return value
+
 
 class DocumentError(ValueError):
     """A JSON value that is not a valid document; ``str()`` says what is wrong."""
@@ -75,7 +87,13 @@ def _echo_id(value: Any) -> Any:
     """The ``id`` of a rejected document, when it is one a result could carry."""
     if isinstance(value, dict):
         value = value.get("id")
-        if isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool)):
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")  # an unpaired surrogate could not be sent back
+            except UnicodeEncodeError:
+                return None
+            return value
+        if isinstance(value, int) and not isinstance(value, bool):
             return value
     return None
 

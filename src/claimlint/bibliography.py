@@ -26,14 +26,20 @@ def _csl_json(text: str, path: str) -> list[str]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise RuleError(path, exc.lineno, f"invalid CSL-JSON: {exc.msg}") from None
+    except RecursionError:
+        raise RuleError(path, None, "invalid CSL-JSON: nested too deeply") from None
     items = data if isinstance(data, list) else data.get("items", [data]) if isinstance(data, dict) else []
     entries = []
-    for item in items:
+    for item in items if isinstance(items, list) else []:  # fields of the wrong type are left out
         if not isinstance(item, dict):
             continue
-        names = [a.get("family") or a.get("literal") or "" for a in item.get("author", []) if isinstance(a, dict)]
-        parts = (item.get("issued") or {}).get("date-parts") or [[""]]
-        year = str(parts[0][0]) if parts and parts[0] else ""
+        authors = item.get("author")
+        names = [str(a.get("family") or a.get("literal") or "") for a in (authors if isinstance(authors, list) else [])
+                 if isinstance(a, dict)]
+        issued = item.get("issued")
+        parts = issued.get("date-parts") if isinstance(issued, dict) else None
+        first = parts[0] if isinstance(parts, list) and parts else None
+        year = str(first[0]) if isinstance(first, list) and first and isinstance(first[0], (int, str)) else ""
         entries.append(f"{' '.join(names)} {year}".strip())
     return entries
 

@@ -35,8 +35,8 @@ import os
 import re
 import shutil
 import sys
-import tempfile
 from functools import lru_cache
+from itertools import count
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -60,6 +60,7 @@ _TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
         "# This file is a cache directory tag created by claimlint.\n"
         "# For information about cache directory tags see https://bford.info/cachedir/\n")
 _GITIGNORE = "# Automatically created by claimlint.\n*\n"
+_serial = count()  # temporary file names: unique within a process, the pid makes them unique across
 
 
 def default_cache_dir(config: Config | None = None) -> Path:
@@ -131,7 +132,9 @@ class Cache:
             except OSError:
                 self._unwritable = True
                 raise
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".tmp")
+            name = str(target.with_name(f".{target.stem}.{os.getpid()}.{next(_serial)}.tmp"))
+            fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o644)
+            tmp = name  # ours from here on: removed if anything below fails
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
             os.replace(tmp, target)
@@ -178,16 +181,21 @@ class CacheScope:
 
     def store(self, path: str, key: str, findings: list[Finding], errors: list[Diagnostic]) -> bool:
         try:
-            payload = {
-                "key": key,
-                # fix_hint is left out of the JSON report but the text report shows it
-                "findings": [dict(f.model_dump(mode="json"), fix_hint=f.fix_hint) for f in findings],
-                "errors": [d.model_dump(mode="json") for d in errors],
-            }
+            payload = {"key": key, "findings": [_dump(f) for f in findings], "errors": [_dump(d) for d in errors]}
             data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         except (TypeError, ValueError):  # e.g. a lone surrogate: keep no entry
             return False
         return self.cache._write(self._entry_path(path), data)
+
+
+def _dump(item: BaseModel) -> dict:
+    """All of a model's fields, also those left out of the JSON report (``Finding.fix_hint``:
+    the text report shows it)."""
+    data = item.model_dump(mode="json")
+    for name, info in type(item).model_fields.items():
+        if info.exclude:
+            data[name] = getattr(item, name)
+    return data
 
 
 # -- the settings fingerprint -------------------------------------------------------------------

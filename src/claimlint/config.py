@@ -119,6 +119,8 @@ def load_config(path: Path) -> Config:
             m = re.search(r"line (\d+)", str(exc))
             line = int(m.group(1)) if m else None
         raise RuleError(path, line, f"invalid TOML: {str(exc).split(' (at')[0]}") from None
+    except RecursionError:  # tomllib parses nested arrays and inline tables recursively
+        raise RuleError(path, None, "invalid TOML: nested too deeply") from None
     prefix = _prefix(path, data)
     if prefix:
         data = data.get("tool", {}).get("claimlint", {})

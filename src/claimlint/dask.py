@@ -446,7 +446,7 @@ def lint_paths_dask(paths: Iterable[str], client_or_address: Any, config: Config
             count = 0
             for path in files:
                 try:
-                    text = read_file(path, encoding)
+                    text = read_file(path, encoding, config.max_file_size)
                 except InputError as exc:
                     level = "warning" if "binary" in str(exc) else "error"
                     slots.append(Diagnostic(path=path, message=str(exc), level=level))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,7 +76,7 @@ def discover(paths: list[str], include: list[str] | None = None, exclude: list[s
     missing: list[str] = []
     for raw in paths:
         path = Path(raw)
-        if path.is_file():
+        if path.is_file() or (path.exists() and not path.is_dir()):  # a FIFO, a device: read_file says so
             if not _matches(raw, exclude):
                 found.append(raw)
             continue
@@ -174,15 +175,32 @@ def over_size_limit(path: str, limit: int) -> str | None:
 
 def read_file(path: str, encoding: str | None = None, max_bytes: int = MAX_FILE_BYTES) -> str:
     try:
-        size = os.path.getsize(path)
-        if size > max_bytes:
-            raise InputError(f"file is {size} bytes, over the {max_bytes}-byte limit; skipped")
-        with open(path, "rb") as handle:
-            data = handle.read(max_bytes + 1)  # a file that grew since: never more than the limit
+        # O_NONBLOCK: a FIFO (or a device) must not block the run; only regular files are read
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        try:
+            st = os.fstat(fd)
+            if stat.S_ISDIR(st.st_mode):
+                raise InputError("is a directory")
+            if not stat.S_ISREG(st.st_mode):
+                raise InputError("not a regular file (a pipe, socket or device); skipped")
+            if st.st_size > max_bytes:
+                raise InputError(f"file is {st.st_size} bytes, over the {max_bytes}-byte limit (--max-file-size, "
+                                 "max-file-size in config); skipped")
+            chunks: list[bytes] = []
+            left = max_bytes + 1  # a file that grows while it is read: never more than the limit
+            while left > 0:
+                chunk = os.read(fd, min(left, 1 << 20))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                left -= len(chunk)
+        finally:
+            os.close(fd)
+        data = b"".join(chunks)
         if len(data) > max_bytes:
             raise InputError(f"file grew over the {max_bytes}-byte limit while it was read; skipped")
     except FileNotFoundError:
-        raise InputError("file not found (it may have been removed during the run)") from None
+        raise InputError("file not found (removed during the run, or a broken symbolic link)") from None
     except IsADirectoryError:
         raise InputError("is a directory") from None
     except PermissionError:

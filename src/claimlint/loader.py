@@ -17,6 +17,11 @@ from .rule_model import Regex, Rule
 
 MAX_YAML_BYTES = 2_000_000
 MAX_YAML_NODES = 200_000
+#: The C loader composes nested collections by C recursion and crashes the process (a
+#: segfault, not an exception) somewhere past 10,000 levels. Every level of nesting takes
+#: one of the characters "[{-:?", so a file with fewer of them than this is safe to give it;
+#: others go to the pure-Python loader, whose recursion ends in a RecursionError (reported).
+C_LOADER_MAX_INDICATORS = 5_000
 
 
 class RuleError(Exception):
@@ -84,6 +89,8 @@ def read_yaml(path: Path, *, fast: bool = False) -> Any:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise RuleError(path, None, f"not valid UTF-8 at byte {exc.start}") from None
+    if fast and sum(text.count(c) for c in "[{-:?") > C_LOADER_MAX_INDICATORS:
+        return plain(read_yaml(path))
     yaml = YAML(typ="safe" if fast else "rt")
     yaml.allow_duplicate_keys = False
     try:
@@ -94,6 +101,8 @@ def read_yaml(path: Path, *, fast: bool = False) -> Any:
         raise RuleError(path, line, f"invalid YAML: {exc.problem or exc.context}") from None
     except YAMLError as exc:
         raise RuleError(path, None, f"invalid YAML: {exc}") from None
+    except RecursionError:  # ruamel composes nested collections recursively
+        raise RuleError(path, None, "invalid YAML: nested too deeply") from None
     _count_nodes(path, data)
     return data
 

@@ -142,7 +142,7 @@ def _overlap(a: list, b: list, ignorecase: bool) -> bool:
     if not a or not b:
         return False
     for ch in _SAMPLES:
-        variants = {ch, ch.lower(), ch.upper()} if ignorecase else {ch}
+        variants = {v for v in (ch, ch.lower(), ch.upper()) if len(v) == 1} if ignorecase else {ch}
         if any(_matches(item, v) for item in a for v in variants) and \
                 any(_matches(item, v) for item in b for v in variants):
             return True

@@ -465,8 +465,11 @@ def serve(config: Config, *, host: str = "127.0.0.1", port: int = 8080,
     get_engine(config)  # a bad config or model fails here (exit 2), before the port opens
     app = create_app(config, max_body_bytes=max_body_bytes, max_documents=max_documents, timeout=timeout,
                      concurrency=concurrency)
+    from .http_deadline import request_deadline_protocol
+
+    # the headers of each request must arrive within max(timeout, 5) s (slow and idle clients)
     uvicorn.run(app, host=host, port=port, lifespan="on", server_header=False, log_level="info",
-                timeout_graceful_shutdown=int(timeout) + 5)
+                timeout_graceful_shutdown=int(timeout) + 5, http=request_deadline_protocol(max(timeout, 5.0)))
     return 0
 
 

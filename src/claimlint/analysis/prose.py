@@ -23,6 +23,9 @@ FOLD = str.maketrans({
     "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
     "\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u2009": " ", "\u200a": " ", "\u3000": " ",
     "\t": " ", "\r": " ", "\n": " ", "\f": " ", "\v": " ",
+    # unpaired surrogates (possible in a str from JSON or the API, never from a decoded file)
+    # cannot be encoded, and spaCy's tokenizer fails on them: analysed as U+FFFD, one for one
+    **{chr(c): "\ufffd" for c in range(0xD800, 0xE000)},
 })
 #: Characters that are dropped: they only hide words from matching.
 INVISIBLE = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufeff\u180e\u034f\u2061\u2062\u2063\u2064")
