@@ -90,7 +90,11 @@ def read_yaml(path: Path, *, fast: bool = False) -> Any:
     except UnicodeDecodeError as exc:
         raise RuleError(path, None, f"not valid UTF-8 at byte {exc.start}") from None
     if fast and sum(text.count(c) for c in "[{-:?") > C_LOADER_MAX_INDICATORS:
-        return plain(read_yaml(path))
+        try:
+            return plain(read_yaml(path))
+        except RuleError as exc:
+            exc.final = True  # found by the loader that keeps lines: no need to parse it again
+            raise
     yaml = YAML(typ="safe" if fast else "rt")
     yaml.allow_duplicate_keys = False
     try:
@@ -184,8 +188,9 @@ def _load_validated(model: type[BaseModel], path: Path) -> Any:
         data = read_yaml(path, fast=True)
         if isinstance(data, dict):
             return model.model_validate(data)
-    except (RuleError, ValidationError):
-        pass
+    except (RuleError, ValidationError) as exc:
+        if getattr(exc, "final", False):
+            raise
     return validate(model, read_yaml(path), path)
 
 

@@ -159,6 +159,11 @@ class _SerializedPipeline:
         with self._lock:
             return self._nlp(*args, **kwargs)
 
+    def make_doc(self, *args: Any, **kwargs: Any) -> Any:
+        # the analyzer tokenizes with make_doc and runs components itself: guard that too
+        with self._lock:
+            return self._nlp.make_doc(*args, **kwargs)
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self._nlp, name)
 
