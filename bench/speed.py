@@ -277,16 +277,21 @@ IMPORT_LINE = re.compile(r"^import time:\s+(\d+)\s+\|\s+(\d+)\s+\|( *)(\S+)")
 
 
 def import_profile(python: str, page: Path, cwd: Path, extra: list[str], repeats: int = 3,
-                   top: int = 15, max_wait: float = 0) -> tuple[list[tuple[str, str, float, float]], float]:
-    """`python -X importtime -m claimlint check page`, `repeats` times: of the run whose total
-    import time (the sum of all self times, ms) is the median, the `top` modules by cumulative
-    time, each as (module, the module that imported it, cumulative ms, self ms), and that total."""
+                   top: int = 15, max_wait: float = 0) -> tuple[float, float, list[tuple[str, str, float, float]]]:
+    """`python -X importtime -m claimlint check page`, `repeats` times; of the run whose total
+    import time (the sum of all self times, ms) is the median: that total, the run's wall
+    time (ms), and its `top` modules by cumulative time, each as (module, the module that
+    imported it, cumulative ms, self ms)."""
+    import time
+
     profiles = []
     for _ in range(repeats):
         if max_wait:
             wait_idle(max_wait)
+        t0 = time.perf_counter()
         proc = subprocess.run([python, "-X", "importtime", "-m", "claimlint", "check", "--format", "json",
                                *extra, str(page)], cwd=cwd, capture_output=True, text=True, env=ENV)
+        wall = (time.perf_counter() - t0) * 1000
         entries = []
         for line in proc.stderr.splitlines():
             m = IMPORT_LINE.match(line)
@@ -299,21 +304,17 @@ def import_profile(python: str, page: Path, cwd: Path, extra: list[str], repeats
             by = next((e[0] for e in entries[i + 1:] if e[1] < depth), "(top level)")
             rows.append((name, by, cum_ms, self_ms))
         rows.sort(key=lambda r: -r[2])
-        profiles.append((sum(e[2] for e in entries), rows[:top]))
+        profiles.append((sum(e[2] for e in entries), wall, rows[:top]))
     profiles.sort(key=lambda p: p[0])
-    total, rows = profiles[len(profiles) // 2]
-    return rows, total
+    return profiles[len(profiles) // 2]
 
 
-def print_import_profile(rows, total_ms: float, cold_s: float | None, bare_s: float | None = None) -> None:
-    head = f"imports: {total_ms:.0f} ms in all (sum of self times; the median of 3 runs)"
-    if cold_s is not None:
-        head += f", of a {cold_s * 1000:.0f} ms cold start"
-        if bare_s is not None:
-            rest = cold_s * 1000 - total_ms - bare_s * 1000
-            head += (f"; the other {rest:.0f} ms are building the pipeline and rules, linting and "
-                     f"writing the report (bare interpreter start {bare_s * 1000:.0f} ms)")
-    print(head)
+def print_import_profile(total_ms: float, wall_ms: float, rows, bare_s: float | None = None) -> None:
+    rest = wall_ms - total_ms - (bare_s or 0) * 1000
+    print(f"imports: {total_ms:.0f} ms of that process's {wall_ms:.0f} ms (the sum of all self times; of 3 runs "
+          f"the one with the median total); the other {rest:.0f} ms are "
+          + (f"the bare interpreter's start ({bare_s * 1000:.0f} ms), " if bare_s is not None else "the interpreter's start, ")
+          + "building the rules and the pipeline, linting and writing the report")
     print("top 15 by cumulative time (a module's time includes what it imports):")
     print(f"{'cumulative ms':>14} {'self ms':>8}  {'module':<34} imported by")
     for name, by, c, s in rows:
@@ -417,9 +418,8 @@ def run_main(args, py: str, pages, tmp: Path) -> int:
         for _ in range(2):  # warm the OS file cache and write the .pyc files
             subprocess.run([py, "-m", "claimlint", "check", "--format", "json", *no_cache, str(page)],
                            cwd=tmp, capture_output=True, env=ENV)
-        rows, total = import_profile(py, page, tmp, no_cache, max_wait=args.max_wait)
         print(f"python -X importtime -m claimlint check {page.name} ({page_bytes} bytes)")
-        print_import_profile(rows, total, None)
+        print_import_profile(*import_profile(py, page, tmp, no_cache, max_wait=args.max_wait))
         return 0
     return benchmark(args, py, pages, tmp, page, page_bytes, page_words, has_jobs, has_no_cache, has_cache_dir)
 
@@ -586,9 +586,8 @@ def benchmark(args, py, pages, tmp: Path, page: Path, page_bytes: int, page_word
     for problem in problems:
         print(f"PROBLEM: {problem}")
     print()
-    prof, total = import_profile(py, page, tmp, no_cache, max_wait=wait)
     print(f"where the cold start goes: python -X importtime -m claimlint check {page.name}")
-    print_import_profile(prof, total, cold_cl.median, cold_py.median)
+    print_import_profile(*import_profile(py, page, tmp, no_cache, max_wait=wait), cold_py.median)
     return 0
 
 

@@ -47,7 +47,9 @@ def site(write, workdir: Path) -> Path:
 
 @pytest.fixture
 def force_workers(monkeypatch):
+    """Workers even for a few bytes, and every batch sent to one is linted there."""
     monkeypatch.setenv(parallel.ENV_MIN_BYTES, "0")
+    monkeypatch.setattr(parallel, "TAKE_BACK", False)
 
 
 def test_jobs_2_gives_the_same_json_report_as_jobs_1(cli, site, force_workers):
@@ -132,6 +134,23 @@ class _DeadPool:
 
     def shutdown(self, wait=True, cancel_futures=False):
         pass
+
+
+class _IdlePool(_DeadPool):
+    """A pool whose workers never begin: every batch stays pending until it is taken back."""
+
+    def submit(self, fn, *args):
+        self.submitted += 1
+        return Future()
+
+
+def test_batches_no_worker_has_begun_are_taken_back(cli, site, monkeypatch):
+    monkeypatch.setenv(parallel.ENV_MIN_BYTES, "0")
+    serial = cli("check", "--no-cache", "--jobs", "1", "--format", "json", "site")
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", _IdlePool)
+    spread = cli("check", "--no-cache", "--jobs", "2", "--format", "json", "site")
+    assert parallel.last_run.workers == 1 and parallel.last_run.in_process == 34
+    assert spread.out == serial.out and spread.code == serial.code
 
 
 def test_a_dead_worker_s_files_are_linted_here(cli, site, force_workers, monkeypatch):

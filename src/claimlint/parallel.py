@@ -10,9 +10,11 @@ given, whichever way each was linted, so the report is the same as a serial run'
   :data:`MIN_PARALLEL_BYTES`, or ``$CLAIMLINT_PARALLEL_MIN_BYTES``), ``jobs - 1`` worker
   processes (``spawn``: safe whatever threads this process runs) and this process share the
   files. Each worker builds the engine once (the pool's initializer) and is sent batches of
-  paths, the biggest files first; it reads, lints and returns each file's findings and
-  diagnostics. Meanwhile this process builds its own engine (which also reports a bad rule or
-  config exactly as a serial run does) and lints the smallest batches, from the back of the queue.
+  paths, a few ahead; it reads, lints and returns each file's findings and diagnostics.
+  Meanwhile this process builds its own engine (which also reports a bad rule or config exactly
+  as a serial run does) and takes batches from the same queue. Batches go from big to small
+  (biggest files first) and, once the queue is empty, this process takes back batches sent
+  ahead that no worker has begun, so everyone finishes at about the same time.
 - Smaller runs (a pre-commit hook's few files) stay in this process: a worker costs about
   0.7 s of CPU to start (a new interpreter, then an engine).
 
@@ -43,11 +45,15 @@ if TYPE_CHECKING:  # pragma: no cover
 #: 0.46 MB is as fast either way, 0.9 MB about 12% faster with a worker, 3.9 MB about 30%.
 MIN_PARALLEL_BYTES = 1_000_000
 ENV_MIN_BYTES = "CLAIMLINT_PARALLEL_MIN_BYTES"
-#: Batches per process: enough to even out the load, few enough that IPC stays negligible.
-BATCHES_PER_WORKER = 8
+#: Batch sizes (see ``_batches``): a share of what is left per process, and the smallest share.
+BATCH_SHARE_DIVISOR = 4
+BATCH_FLOOR_DIVISOR = 64
 #: Batches sent ahead to each worker: it must not wait while this process lints a batch
-#: (or builds its engine) before it next hands out work.
+#: (or builds its engine) before it next hands out work. Those not begun can be taken back.
 QUEUED_PER_WORKER = 3
+#: Take back batches sent ahead that no worker has begun (tests turn it off to be sure that
+#: the workers, however slow to start, get the batches sent to them).
+TAKE_BACK = True
 START_METHOD = "spawn"
 #: Texts read for the cache lookup are kept for linting here up to this much (then read again).
 KEEP_TEXT_CHARS = 32_000_000
@@ -168,10 +174,13 @@ def lint_files(files: list[str], config: Config, *, input_format: str | None = N
 
 
 def _batches(todo: list[tuple[int, int]], jobs: int) -> list[list[int]]:
-    """Indices in batches of about equal bytes, largest files first (the workers take batches
-    from the front, this process from the back, so no one is left with a big file at the end)."""
+    """Indices in batches, largest files first and largest batches first: each batch holds about
+    1/(4 * jobs) of the bytes still left, down to 1/(64 * jobs) of all (guided scheduling), so
+    the run starts with few round trips and ends with small batches that finish together."""
     ordered = sorted(todo, key=lambda item: (-item[1], item[0]))
-    target = max(1, sum(size for _, size in ordered) // (jobs * BATCHES_PER_WORKER))
+    remaining = sum(max(size, 1) for _, size in ordered)
+    floor = max(1, remaining // (jobs * BATCH_FLOOR_DIVISOR))
+    target = max(floor, remaining // (jobs * BATCH_SHARE_DIVISOR))
     batches: list[list[int]] = []
     current: list[int] = []
     size_now = 0
@@ -180,7 +189,9 @@ def _batches(todo: list[tuple[int, int]], jobs: int) -> list[list[int]]:
         size_now += max(size, 1)
         if size_now >= target:
             batches.append(current)
+            remaining -= size_now
             current, size_now = [], 0
+            target = max(floor, remaining // (jobs * BATCH_SHARE_DIVISOR))
     if current:
         batches.append(current)
     return batches
@@ -209,9 +220,9 @@ class _Run:
         self.done(index, result, digest)
 
     def with_workers(self, batches: list[list[int]], workers: int) -> None:
-        """Lint ``batches``: ``workers`` processes take them from the front while this process
-        builds its engine and then takes them from the back. If the pool cannot start, returns
-        with nothing done; if a worker dies, this process lints its batches."""
+        """Lint ``batches`` in ``workers`` processes and this one, which builds its engine while
+        they start. If the pool cannot start, returns with nothing done; if a worker dies or
+        cannot build its engine, this process lints its batches."""
         import multiprocessing
 
         from .api import get_engine
@@ -256,17 +267,30 @@ class _Run:
                     self.stats.in_workers += 1
                     self.done(index, result, digest)
 
+        def steal() -> bool:
+            """Nothing left to hand out: lint here a batch sent ahead that no worker has begun."""
+            if not TAKE_BACK:
+                return False
+            for future in reversed(list(pending)):
+                if future.cancel():
+                    for index in pending.pop(future):
+                        self.lint_here(index)
+                    return True
+            return False
+
         try:
             with _children_ignore_ctrl_c():
                 feed()  # starts the workers
             self.engine = get_engine(self.config)  # while the workers start; raises the config's errors
             while queue or pending:
                 if pending:
-                    collect(0 if queue else None)
+                    collect(0)
                 feed()
                 if queue:
-                    for index in queue.pop():  # the smallest batch left
+                    for index in queue.popleft():
                         self.lint_here(index)
+                elif pending and not steal():
+                    collect(None)
             finished = True
         finally:
             if not finished:  # an error or Ctrl-C: don't wait for the batches in flight
