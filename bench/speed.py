@@ -20,7 +20,10 @@ starts. "One core" runs are pinned to a single CPU (sched_setaffinity) and claim
 ``--jobs 1 --no-cache`` when it has those options. Peak memory is the largest resident set of
 any one process of the run (os.wait4's ru_maxrss, which covers the child and the workers it
 waited for). Each timing is repeated --repeats times (tools interleaved) and the median is
-reported; a measurement whose slowest run is more than 15 % slower than its fastest is flagged.
+reported; a measurement whose slowest run is more than 15 % slower than its fastest is flagged,
+and a run during which other processes took more than 10 % of its CPUs is run again.
+claimlint is run from a copy of its source taken at the start (--live: as installed), so that
+edits made in the work tree meanwhile cannot mix versions. bench/README.md has the details.
 """
 
 from __future__ import annotations

@@ -25,6 +25,8 @@ the files that are left. Ctrl-C stops the workers at once.
 from __future__ import annotations
 
 import os
+import pickle
+import zlib
 from collections import deque
 from contextlib import contextmanager
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -263,7 +265,7 @@ class _Run:
                     usable = False
                     queue.extend(batch[i:i + 1] for i in range(len(batch)))
                     continue
-                for index, result, digest in answer:
+                for index, result, digest in pickle.loads(zlib.decompress(answer)):
                     self.stats.in_workers += 1
                     self.done(index, result, digest)
 
@@ -337,7 +339,11 @@ def _init_worker(config: Config, bibliography: list[str], input_format: str | No
         _worker["engine"] = None
 
 
-def _lint_batch(items: list[tuple[int, str]]) -> list[tuple[int, FileResult, str | None]] | None:
+def _lint_batch(items: list[tuple[int, str]]) -> bytes | None:
+    """Lint a batch in a worker: ``[(index, FileResult, text hash)]``, pickled and compressed
+    (findings repeat their field names and texts, so about 10 times smaller: the answer fits
+    the pipe's buffer and the worker never waits for the busy main process to read it), or
+    None when this worker has no engine."""
     engine = _worker.get("engine")
     if engine is None:
         return None
@@ -346,4 +352,4 @@ def _lint_batch(items: list[tuple[int, str]]) -> list[tuple[int, FileResult, str
         result, digest = lint_one(engine, path, None, _worker["input_format"], _worker["encoding"],
                                   _worker["bibliography"])
         out.append((index, result, digest))
-    return out
+    return zlib.compress(pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL), 1)
