@@ -53,17 +53,17 @@ def test_same_matches_on_every_rule_example(engine, pack_set):
 
 
 def test_keys_read_from_a_pattern():
-    keys, anchored = pattern_keys(re.compile(r"\bthe\s+longer\s+you\b", re.I))
+    keys, anchored = pattern_keys(r"\bthe\s+longer\s+you\b")
     assert keys == {"the lo"} and anchored  # six characters, any run of spaces as one
-    keys, anchored = pattern_keys(re.compile(r"\b(?:a|an|one)\s+study", re.I))
+    keys, anchored = pattern_keys(r"\b(?:a|an|one)\s+study")
     assert keys == {"a stud", "an stu", "one st"} and anchored
     # a lookbehind start and an optional "#1" start: not at a word start, so tried anywhere
-    keys, anchored = pattern_keys(re.compile(r"(?:(?:#\s?1)\s+)?\b(?:doctors?)-recommended", re.I))
+    keys, anchored = pattern_keys(r"(?:(?:#\s?1)\s+)?\b(?:doctors?)-recommended")
     assert keys == {"#1 doc", "# 1 do", "doctor"} and not anchored
     # starts that do not narrow the search: scanned in full
-    assert pattern_keys(re.compile(r"[A-Z][a-z]+ saw results")) is None
-    assert pattern_keys(re.compile(r"\b\w+ly proven", re.I)) is None
-    assert pattern_keys(re.compile(r"\b(?:a|b)\w+", re.I)) is None
+    assert pattern_keys(r"[A-Z][a-z]+ saw results", 0) is None
+    assert pattern_keys(r"\b\w+ly proven") is None
+    assert pattern_keys(r"\b(?:a|b)\w+") is None
 
 
 def test_folding_keeps_every_position():
@@ -74,9 +74,9 @@ def test_folding_keeps_every_position():
 
 
 def test_a_small_set_with_tricky_text():
-    regexes = [("k", re.compile(r"\bserum\s+cures\b", re.I)), ("n", re.compile(r"\bno\.?\s?1\b", re.I)),
-               ("s", re.compile(r"\bstudies\s+show", re.I))]
-    rs = RegexSet(regexes)
+    sources = [("k", r"\bserum\s+cures\b", re.I), ("n", r"\bno\.?\s?1\b", re.I), ("s", r"\bstudies\s+show", re.I)]
+    rs = RegexSet(sources)
+    regexes = [(key, re.compile(pattern, flags)) for key, pattern, flags in sources]
     assert not rs.full_scan
     text = "The ſerum\n\ncures. No.1 and no 1! STUDIES\u00a0SHOW; ſtudies show"
     assert sorted(rs.finditer(text)) == plain_scan(regexes, text)
@@ -91,8 +91,8 @@ from hypothesis import strategies as st  # noqa: E402
 @pytest.fixture(scope="module")
 def pack_words(pack_set) -> list[str]:
     words = set()
-    for _, rx in pack_set.regexes:
-        words.update(re.findall(r"[A-Za-z]{2,}", rx.pattern))
+    for _, pattern, _ in pack_set.sources:
+        words.update(re.findall(r"[A-Za-z]{2,}", pattern))
     return sorted(words)
 
 
@@ -110,3 +110,11 @@ def test_same_matches_on_made_up_text(pack_set, pack_words, data):
     if upper:
         text = text.title()
     assert sorted(pack_set.finditer(text)) == plain_scan(pack_set.regexes, text)
+
+
+def test_regexes_are_compiled_when_a_text_needs_them():
+    rs = RegexSet([("a", r"\bcures\s+acne\b", re.I), ("b", r"\bregrows\s+hair\b", re.I)])
+    assert rs._compiled == [None, None]
+    assert rs.finditer("This cures acne.") == [("a", 5, 15)]
+    assert rs._compiled[0] is not None and rs._compiled[1] is None  # "regrows" never appeared
+    assert rs.compiled(1).pattern == r"\bregrows\s+hair\b" and rs.compiled(1).flags & re.I

@@ -21,10 +21,10 @@ import re
 
 try:  # Python 3.11+
     from re import _constants as _c  # type: ignore[attr-defined]
-    from re import _parser as _sre_parse  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - Python 3.10
     import sre_constants as _c  # type: ignore[no-redef]
-    import sre_parse as _sre_parse  # type: ignore[no-redef]
+
+from .regexes import parse
 
 _REPEATS = {_c.MAX_REPEAT, _c.MIN_REPEAT}  # POSSESSIVE_REPEAT (3.11+) never gives characters back
 #: A bounded repeat with at least this many iterations is treated as unbounded: ``(a+){1,100}`` is as slow.
@@ -36,7 +36,7 @@ _SAMPLES = [chr(i) for i in range(256)] + list("ĀıſƒΩωЖжअ中ー０１\
 def backtracking_risk(pattern: str, flags: int = re.IGNORECASE) -> str | None:
     """A short description of the nested repeat that may backtrack catastrophically, or None."""
     try:
-        parsed = _sre_parse.parse(pattern, flags)
+        parsed = parse(pattern, flags)
     except (re.error, RecursionError, OverflowError):
         return None  # compiling reports it
     ignorecase = bool((flags | parsed.state.flags) & re.IGNORECASE)

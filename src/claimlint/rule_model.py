@@ -13,6 +13,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 
 from .models import Severity
 from .regex_safety import backtracking_risk
+from .regexes import check as check_regex
 
 RULE_ID = r"^[A-Z]{2}\d{3}$"
 RULE_NAME = r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$"
@@ -39,8 +40,8 @@ class Context(Strict):
 
 def _compiles(pattern: str) -> str:
     try:
-        re.compile(pattern)
-    except re.error as exc:
+        check_regex(pattern)
+    except (re.error, RecursionError, OverflowError) as exc:
         raise ValueError(f"invalid regex {pattern!r}: {exc}") from None
     risk = backtracking_risk(pattern)
     if risk:  # a nested repeat such as (a+)+ can hang a run on one unlucky page (ReDoS)

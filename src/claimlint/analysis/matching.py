@@ -1,8 +1,8 @@
 """Run every phrase list and regex of the rule pack once per document.
 
 Phrase lists share one spaCy ``PhraseMatcher`` (on ``LOWER``, over the
-normalised analysis text); regexes are compiled once and run over the same
-string. Each pattern group has a key (``cue:NAME`` or ``rule:ID``) and the
+normalised analysis text); regexes are compiled once, when a text first needs them, and run over
+the same string. Each pattern group has a key (``cue:NAME`` or ``rule:ID``) and the
 result is, for each key, the sorted list of (start, end) character spans.
 """
 
@@ -12,6 +12,7 @@ import re
 from collections import defaultdict
 from typing import Iterable
 
+from ..regexes import RULE_FLAGS
 from .prefilter import RegexSet
 
 Span = tuple[int, int]
@@ -24,17 +25,16 @@ class PatternIndex:
         from spacy.matcher import PhraseMatcher
 
         self._matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self._regexes: list[tuple[str, re.Pattern[str]]] = []
+        sources: list[tuple[str, str, int]] = []
         self._keys: dict[int, str] = {}
         for key, phrases, regexes, ignorecase in groups:
             if phrases:
                 patterns = list(nlp.tokenizer.pipe(p.lower() for p in phrases))
                 self._matcher.add(key, patterns)
                 self._keys[nlp.vocab.strings[key]] = key
-            flags = re.IGNORECASE if ignorecase else 0
-            for pattern in regexes:
-                self._regexes.append((key, re.compile(pattern, flags)))
-        self._regex_set = RegexSet(self._regexes)
+            flags = RULE_FLAGS if ignorecase else 0
+            sources += [(key, pattern, flags) for pattern in regexes]
+        self._regex_set = RegexSet(sources)
 
     def match(self, doc, text: str) -> dict[str, list[Span]]:
         found: dict[str, list[Span]] = defaultdict(list)

@@ -21,11 +21,11 @@ import _sre
 try:  # Python 3.11+
     from re import _compiler as sre_compiler
     from re import _constants as sre_c
-    from re import _parser as sre_parse
 except ImportError:  # pragma: no cover - Python 3.10
     import sre_compile as sre_compiler  # type: ignore[no-redef]
     import sre_constants as sre_c  # type: ignore[no-redef]
-    import sre_parse  # type: ignore[no-redef]
+
+from ..regexes import RULE_FLAGS, compile_parsed, parse
 
 #: Keys are cut to this many characters.
 KEY = 6
@@ -167,12 +167,12 @@ def _sequence_starts(items: list, depth: int = 0) -> set[Start] | None:
     return starts
 
 
-def pattern_keys(pattern: re.Pattern[str]) -> tuple[set[str], bool] | None:
+def pattern_keys(pattern: str, flags: int = RULE_FLAGS) -> tuple[set[str], bool] | None:
     """The keys every match of ``pattern`` starts with and whether each match starts at a word
     boundary; None when they would not narrow the search (an empty key, a single letter)."""
     try:
-        starts = _sequence_starts(list(sre_parse.parse(pattern.pattern, pattern.flags)))
-    except (re.error, RecursionError):  # pragma: no cover - compiled already
+        starts = _sequence_starts(list(parse(pattern, flags)))
+    except (re.error, RecursionError):  # pragma: no cover - validated when loaded
         return None
     if not starts:
         return None
@@ -206,14 +206,16 @@ def _trie_regex(keys: set[str]) -> str:
 
 
 class RegexSet:
-    """A list of (key, regex); ``finditer`` yields (key, start, end) like running each regex."""
+    """A list of (key, regex source, flags); ``finditer`` yields (key, start, end) like running
+    each regex. A regex is compiled the first time a text needs it."""
 
-    def __init__(self, regexes: list[tuple[str, re.Pattern[str]]]):
-        self.regexes = regexes
+    def __init__(self, sources: list[tuple[str, str, int]]):
+        self.sources = sources
+        self._compiled: list[re.Pattern[str] | None] = [None] * len(sources)
         indexes: dict[bool, dict[str, list[int]]] = {True: defaultdict(list), False: defaultdict(list)}
         self.full_scan: list[int] = []
-        for i, (_, rx) in enumerate(regexes):
-            found = pattern_keys(rx)
+        for i, (_, pattern, flags) in enumerate(sources):
+            found = pattern_keys(pattern, flags)
             if found is None:
                 self.full_scan.append(i)
                 continue
@@ -231,12 +233,24 @@ class RegexSet:
                 for top in {p[2][0] for p in self.passes}:
                     HEAD.setdefault(top, re.compile(r"(?: +|[^ ]){1,%d}" % top))
 
+    def compiled(self, i: int) -> re.Pattern[str]:
+        rx = self._compiled[i]
+        if rx is None:
+            _, pattern, flags = self.sources[i]
+            rx = self._compiled[i] = compile_parsed(pattern, flags)
+        return rx
+
+    @property
+    def regexes(self) -> list[tuple[str, re.Pattern[str]]]:
+        """Every (key, compiled regex)."""
+        return [(self.sources[i][0], self.compiled(i)) for i in range(len(self.sources))]
+
     def finditer(self, text: str) -> list[tuple[str, int, int]]:
         found: list[tuple[str, int, int]] = []
-        regexes = self.regexes
+        sources, compiled = self.sources, self._compiled
         for i in self.full_scan:
-            key, rx = regexes[i]
-            found.extend((key, m.start(), m.end()) for m in rx.finditer(text) if m.end() > m.start())
+            rx = compiled[i] or self.compiled(i)
+            found.extend((sources[i][0], m.start(), m.end()) for m in rx.finditer(text) if m.end() > m.start())
         folded = _fold(text)
         for trigger, index, lengths, remembered in self.passes:
             top = lengths[0]
@@ -254,8 +268,8 @@ class RegexSet:
                 for i in todo:
                     if pos < last_end.get(i, 0):
                         continue
-                    m = regexes[i][1].match(text, pos)
+                    m = (compiled[i] or self.compiled(i)).match(text, pos)
                     if m is not None and m.end() > pos:
                         last_end[i] = m.end()
-                        found.append((regexes[i][0], pos, m.end()))
+                        found.append((sources[i][0], pos, m.end()))
         return found
