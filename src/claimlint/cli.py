@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 from collections.abc import Mapping
-from typing import Sequence
+from typing import Iterable, Sequence
 
 from . import __version__
 from .config import Config, find_config, load_config
@@ -171,7 +171,7 @@ def exit_code(report: Report, fail_on: str) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from .api import get_engine, lint_paths, lint_text
     from .files import InputError, decode
-    from .formatters import render
+    from .formatters import render_chunks
 
     if args.dask and (args.stdin_jsonl or "-" in args.paths):
         raise UsageError("claimlint: --dask lints files and folders; it cannot read standard input")
@@ -229,7 +229,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"claimlint: recorded {base.total} findings in {args.write_baseline}", file=sys.stderr)
     if base is not None:
         report = bl.apply(report, base, sources)
-    output = render(report, args.format, show_source=not args.no_source, show_suppressed=args.show_suppressed,
+    output = render_chunks(report, args.format, show_source=not args.no_source, show_suppressed=args.show_suppressed,
                     sources=sources, encoding=args.encoding, rules=_LazyRules(config))
     if args.output:
         try:
@@ -238,7 +238,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             print(f"claimlint: error: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
             return EXIT_ERROR
     else:
-        sys.stdout.write(output)
+        for chunk in output:
+            sys.stdout.write(chunk)
     if args.statistics and (args.format == "text" or args.output):
         from .statistics import render_statistics
 
@@ -246,14 +247,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     return exit_code(report, config.fail_on)
 
 
-def _write_atomic(path: Path, text: str) -> None:
+def _write_atomic(path: Path, text: str | Iterable[str]) -> None:
     import os
     import tempfile
 
     fd, tmp = tempfile.mkstemp(dir=str(path.parent or Path(".")), prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+            handle.writelines([text] if isinstance(text, str) else text)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -8,15 +8,18 @@ given, whichever way each was linted, so the report is the same as a serial run'
   (by this process, under the hash of the text that was actually linted).
 - With ``jobs > 1`` and enough bytes left to lint (``min_parallel_bytes``, default
   :data:`MIN_PARALLEL_BYTES`, or ``$CLAIMLINT_PARALLEL_MIN_BYTES``), ``jobs - 1`` worker
-  processes (``spawn``: safe whatever threads this process runs) and this process share the
-  files. Each worker builds the engine once (the pool's initializer) and is sent batches of
-  paths, a few ahead; it reads, lints and returns each file's findings and diagnostics.
-  Meanwhile this process builds its own engine (which also reports a bad rule or config exactly
-  as a serial run does) and takes batches from the same queue. Batches go from big to small
+  processes and this process share the files. On Linux, when this process runs no other
+  thread (the command line), this process builds its engine first (which also reports a bad
+  rule or config exactly as a serial run does) and the workers are forked from it: they start
+  with the engine built, at no cost. Elsewhere, or beside other threads (a server), workers are
+  spawned (a new interpreter: safe whatever threads run) and each builds the engine once (the
+  pool's initializer) while this process builds its own. Workers are sent batches of paths, a
+  few ahead; each reads, lints and returns each file's findings and diagnostics, and this
+  process takes batches from the same queue. Batches go from big to small
   (biggest files first) and, once the queue is empty, this process takes back batches sent
   ahead that no worker has begun, so everyone finishes at about the same time.
-- Smaller runs (a pre-commit hook's few files) stay in this process: a worker costs about
-  0.7 s of CPU to start (a new interpreter, then an engine).
+- Smaller runs (a pre-commit hook's few files) stay in this process: a spawned worker costs
+  about 0.7 s of CPU to start (a new interpreter, then an engine), a forked one little.
 
 If the pool cannot be started, a worker dies or cannot build its engine, this process lints
 the files that are left. Ctrl-C stops the workers at once.
@@ -57,9 +60,25 @@ QUEUED_PER_WORKER = 3
 #: Take back batches sent ahead that no worker has begun (tests turn it off to be sure that
 #: the workers, however slow to start, get the batches sent to them).
 TAKE_BACK = True
-START_METHOD = "spawn"
+#: "fork", "spawn", or None: fork where it is safe (see ``start_method``).
+START_METHOD: str | None = None
+#: With forked workers (no start-up cost to speak of), this many bytes are enough.
+MIN_PARALLEL_BYTES_FORK = 250_000
 #: Texts read for the cache lookup are kept for linting here up to this much (then read again).
 KEEP_TEXT_CHARS = 32_000_000
+
+
+def start_method() -> str:
+    """"fork" on Linux when this process runs no other Python thread, else "spawn"."""
+    if START_METHOD:
+        return START_METHOD
+    import multiprocessing
+    import sys
+    import threading
+
+    if sys.platform == "linux" and threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+        return "fork"
+    return "spawn"
 
 
 def available_cpus() -> int:
@@ -160,10 +179,11 @@ def lint_files(files: list[str], config: Config, *, input_format: str | None = N
     run = _Run(files, results, texts, config, bibliography, input_format, encoding, scope, stats)
     threshold = min_parallel_bytes
     if threshold is None:
+        default = MIN_PARALLEL_BYTES_FORK if jobs > 1 and start_method() == "fork" else MIN_PARALLEL_BYTES
         try:
-            threshold = int(os.environ.get(ENV_MIN_BYTES) or MIN_PARALLEL_BYTES)
+            threshold = int(os.environ.get(ENV_MIN_BYTES) or default)
         except ValueError:
-            threshold = MIN_PARALLEL_BYTES
+            threshold = default
     if jobs > 1 and len(todo) > 1 and sum(size for _, size in todo) >= threshold:
         run.with_workers(_batches(todo, jobs), jobs - 1)
     left = [index for index, _ in todo if results[index] is None]
@@ -234,8 +254,11 @@ class _Run:
         workers = min(workers, len(queue) - 1)
         if workers < 1:
             return
+        method = start_method()
+        if method == "fork":  # forked workers inherit it (get_engine finds it built)
+            self.engine = get_engine(self.config)
         try:
-            pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(START_METHOD),
+            pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method),
                                        initializer=_init_worker,
                                        initargs=(self.config, self.bibliography, self.input_format, self.encoding,
                                                  os.getcwd()))
@@ -284,7 +307,8 @@ class _Run:
         try:
             with _children_ignore_ctrl_c():
                 feed()  # starts the workers
-            self.engine = get_engine(self.config)  # while the workers start; raises the config's errors
+            if self.engine is None:
+                self.engine = get_engine(self.config)  # while the workers start; raises the config's errors
             while queue or pending:
                 if pending:
                     collect(0)
