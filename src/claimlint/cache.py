@@ -18,6 +18,7 @@ from an old entry. Layout::
     .claimlint_cache/               CACHEDIR.TAG and a .gitignore ("*") when claimlint made it
         <settings hash>/            one folder per rule pack + config + version
             <path hash>.json        {"key": ..., "findings": [...], "errors": [...]}
+        regexes-<hash>.json         what loading the rules learned about each regex (regex_facts)
 
 An entry is written atomically (a temporary file, then ``os.replace``), so readers never see
 half of one. An entry that cannot be read, does not parse or has another key is a miss, never
@@ -56,6 +57,7 @@ _NOT_IN_KEY = {"include", "exclude", "fail_on"}
 #: Libraries whose version can change what a document or a rule reads as.
 _LIBRARIES = ("spacy", "markdown-it-py", "ruamel.yaml", "pydantic")
 _SETTINGS_DIR = re.compile(r"^[0-9a-f]{16}$")
+_FACTS_FILE = re.compile(r"^regexes-[0-9a-f]{16}\.json$")  # see regex_facts
 _TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
         "# This file is a cache directory tag created by claimlint.\n"
         "# For information about cache directory tags see https://bford.info/cachedir/\n")
@@ -294,6 +296,9 @@ def clean(directory: str | Path) -> list[Path]:
     for child in sorted(root.iterdir()):
         if child.is_dir() and not child.is_symlink() and _SETTINGS_DIR.match(child.name):
             shutil.rmtree(child, ignore_errors=True)
+            removed.append(child)
+        elif child.is_file() and _FACTS_FILE.match(child.name):
+            child.unlink(missing_ok=True)
             removed.append(child)
     for name, content in (("CACHEDIR.TAG", _TAG), (".gitignore", _GITIGNORE)):
         marker = root / name

@@ -126,7 +126,9 @@ def get_pipeline(model: str | None = None) -> Language:
     if model:
         nlp = spacy.load(model, exclude=["ner", "lemmatizer", "textcat"])
     else:
-        nlp = spacy.blank("en")
+        from spacy.lang.en import English
+
+        nlp = English()  # what spacy.blank("en") builds, without resolving a config first
     for abbreviation in ABBREVIATIONS:
         nlp.tokenizer.add_special_case(abbreviation, [{ORTH: abbreviation}])
     if "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names:

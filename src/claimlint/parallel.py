@@ -37,6 +37,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from . import regex_facts
 from .files import InputError, read_file
 from .models import Diagnostic, Finding
 
@@ -138,7 +139,6 @@ def lint_files(files: list[str], config: Config, *, input_format: str | None = N
                jobs: int = 1, cache: Cache | None = None, min_parallel_bytes: int | None = None) -> list[FileResult]:
     """Lint ``files`` (paths as they will be reported); one result per file, in the same order."""
     from .api import _bibliography, get_engine
-    from .cache import text_hash
 
     global last_run
     stats = last_run = RunStats(files=len(files))
@@ -147,6 +147,20 @@ def lint_files(files: list[str], config: Config, *, input_format: str | None = N
         bibliography = _bibliography(config)
         stats.in_process = len(files)
         return [lint_one(engine, path, None, input_format, encoding, bibliography)[0] for path in files]
+
+    if cache is not None:  # what earlier runs learned about the rule pack's regexes
+        regex_facts.load(cache.directory)
+    try:
+        return _lint_files(files, config, input_format, encoding, jobs, cache, min_parallel_bytes, stats)
+    finally:
+        if cache is not None:
+            regex_facts.save(cache)
+
+
+def _lint_files(files: list[str], config: Config, input_format: str | None, encoding: str | None, jobs: int,
+                cache: Cache | None, min_parallel_bytes: int | None, stats: RunStats) -> list[FileResult]:
+    from .api import _bibliography, get_engine
+    from .cache import text_hash
 
     bibliography = _bibliography(config)
     scope = cache.scope(config, input_format=input_format, encoding=encoding, bibliography=bibliography) if cache else None

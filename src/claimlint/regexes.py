@@ -69,10 +69,23 @@ def _check_lookbehinds(items: list) -> None:
 
 def compile_parsed(pattern: str, flags: int = RULE_FLAGS) -> re.Pattern[str]:
     """``re.compile(pattern, flags)``, from the tree :func:`parse` already holds."""
-    flags = int(flags)
-    try:
-        import _sre
+    import _sre
 
+    from . import regex_facts
+
+    flags = int(flags)
+    known = regex_facts.get(pattern, flags)
+    if known is not None and "code" in known:  # compiled by an earlier run
+        try:
+            groupindex = dict(known["groupindex"])
+            indexgroup = [None] * (known["groups"] + 1)
+            for name, index in groupindex.items():
+                indexgroup[index] = name
+            return _sre.compile(pattern, known["all_flags"], regex_facts.decode_code(known["code"]), known["groups"],
+                                groupindex, tuple(indexgroup))
+        except Exception:  # a damaged entry: compile it again
+            pass
+    try:
         tree = parse(pattern, flags)
         code = _sre_compiler._code(tree, flags)
         state = tree.state
@@ -85,4 +98,12 @@ def compile_parsed(pattern: str, flags: int = RULE_FLAGS) -> re.Pattern[str]:
         raise
     except Exception:  # another Python's internals: the public way, which parses again
         return re.compile(pattern, flags)
+    regex_facts.record(pattern, flags, code=regex_facts.encode_code(code), groups=state.groups - 1,
+                       groupindex=dict(state.groupdict), all_flags=flags | state.flags)
     return compiled
+
+
+@lru_cache(maxsize=256)
+def compiled(pattern: str, flags: int = RULE_FLAGS) -> re.Pattern[str]:
+    """:func:`compile_parsed`, remembered: for patterns built from the rule pack at run time."""
+    return compile_parsed(pattern, flags)

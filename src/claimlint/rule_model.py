@@ -13,6 +13,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 
 from .models import Severity
 from .regex_safety import backtracking_risk
+from . import regex_facts
+from .regexes import RULE_FLAGS
 from .regexes import check as check_regex
 
 RULE_ID = r"^[A-Z]{2}\d{3}$"
@@ -39,6 +41,8 @@ class Context(Strict):
 
 
 def _compiles(pattern: str) -> str:
+    if (regex_facts.get(pattern, RULE_FLAGS) or {}).get("valid") is True:
+        return pattern  # checked by an earlier run (see regex_facts)
     try:
         check_regex(pattern)
     except (re.error, RecursionError, OverflowError) as exc:
@@ -47,6 +51,7 @@ def _compiles(pattern: str) -> str:
     if risk:  # a nested repeat such as (a+)+ can hang a run on one unlucky page (ReDoS)
         raise ValueError(f"regex {pattern!r} may backtrack catastrophically ({risk}); "
                          "make the inner or the outer repeat unambiguous, e.g. (?:\\w+\\s)+ instead of (\\w+\\s?)+")
+    regex_facts.record(pattern, RULE_FLAGS, valid=True)
     return pattern
 
 

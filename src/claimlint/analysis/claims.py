@@ -14,6 +14,9 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from ..regexes import RULE_FLAGS
+from ..regexes import compiled as compiled_regex
+
 if TYPE_CHECKING:  # pragma: no cover
     from . import Analysis, Claim, Sentence, Study
 
@@ -97,8 +100,8 @@ def document_terms(analysis: Analysis) -> re.Pattern[str] | None:
     for m in re.finditer(r"\b([A-Z][A-Za-z0-9+\-']{2,})", text):
         counts[m.group(1)] = counts.get(m.group(1), 0) + 1
     words.update(w.lower() for w, n in counts.items() if n >= 3)
-    topical = re.compile("|".join(
-        f"(?:{p})" for name in analysis.topic_names for p in analysis.cue_patterns(name)) or "(?!)", re.IGNORECASE)
+    topical = compiled_regex("|".join(
+        f"(?:{p})" for name in analysis.topic_names for p in analysis.cue_patterns(name)) or "(?!)", RULE_FLAGS)
     words = {w for w in words if w not in STOPWORDS and not topical.fullmatch(w)}
     if not words:
         return None

@@ -25,7 +25,9 @@ except ImportError:  # pragma: no cover - Python 3.10
     import sre_compile as sre_compiler  # type: ignore[no-redef]
     import sre_constants as sre_c  # type: ignore[no-redef]
 
+from .. import regex_facts
 from ..regexes import RULE_FLAGS, compile_parsed, parse
+from ..regexes import compiled as compiled_regex
 
 #: Keys are cut to this many characters.
 KEY = 6
@@ -170,6 +172,20 @@ def _sequence_starts(items: list, depth: int = 0) -> set[Start] | None:
 def pattern_keys(pattern: str, flags: int = RULE_FLAGS) -> tuple[set[str], bool] | None:
     """The keys every match of ``pattern`` starts with and whether each match starts at a word
     boundary; None when they would not narrow the search (an empty key, a single letter)."""
+    known = regex_facts.get(pattern, flags)
+    if known is not None and "keys" in known:
+        keys, anchored = known["keys"], known.get("anchored")
+        if keys is None:
+            return None
+        if isinstance(keys, list) and keys and all(isinstance(k, str) and k for k in keys) and isinstance(anchored, bool):
+            return set(keys), anchored
+    found = _pattern_keys(pattern, flags)
+    regex_facts.record(pattern, flags, keys=None if found is None else sorted(found[0]),
+                       anchored=None if found is None else found[1])
+    return found
+
+
+def _pattern_keys(pattern: str, flags: int) -> tuple[set[str], bool] | None:
     try:
         starts = _sequence_starts(list(parse(pattern, flags)))
     except (re.error, RecursionError):  # pragma: no cover - validated when loaded
@@ -228,7 +244,7 @@ class RegexSet:
             index = dict(indexes[anchored])
             if index:
                 trie = _trie_regex(set(index))
-                trigger = re.compile((r"\b(?=" if anchored else "(?=") + trie + ")")
+                trigger = compiled_regex((r"\b(?=" if anchored else "(?=") + trie + ")", 0)
                 self.passes.append((trigger, index, sorted({len(k) for k in index}, reverse=True), {}))
                 for top in {p[2][0] for p in self.passes}:
                     HEAD.setdefault(top, re.compile(r"(?: +|[^ ]){1,%d}" % top))

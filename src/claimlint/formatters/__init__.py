@@ -6,27 +6,41 @@ as it goes; ``render`` is always the same text in one string."""
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import Callable, Iterable, Iterator
 
 from ..models import Report
-from . import github, gitlab, html, json_format, jsonl, junit, sarif, text
 
 Formatter = Callable[..., str]
 
+
+class _Lazy:
+    """``module.function``, imported when first called (a run imports only its own format)."""
+
+    def __init__(self, module: str, function: str):
+        self.module, self.function = module, function
+
+    def __call__(self, *args, **kwargs):
+        return getattr(import_module(f"{__name__}.{self.module}"), self.function)(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<formatter {self.module}.{self.function}>"
+
+
 FORMATTERS: dict[str, Formatter] = {
-    "text": text.render,
-    "json": json_format.render,
-    "html": html.render,
-    "sarif": sarif.render,
-    "github": github.render,
-    "junit": junit.render,
-    "gitlab": gitlab.render,
-    "jsonl": jsonl.render,
+    "text": _Lazy("text", "render"),
+    "json": _Lazy("json_format", "render"),
+    "html": _Lazy("html", "render"),
+    "sarif": _Lazy("sarif", "render"),
+    "github": _Lazy("github", "render"),
+    "junit": _Lazy("junit", "render"),
+    "gitlab": _Lazy("gitlab", "render"),
+    "jsonl": _Lazy("jsonl", "render"),
 }
 
 
 CHUNKED: dict[str, Callable[..., Iterator[str]]] = {
-    "json": json_format.chunks,
+    "json": _Lazy("json_format", "chunks"),
 }
 
 
