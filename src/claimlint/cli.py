@@ -112,6 +112,25 @@ def _formats() -> list[str]:
     return list(FORMATTERS)
 
 
+def run() -> None:
+    """The ``claimlint`` command: :func:`main`, then exit at once. A large run leaves a heap of
+    findings that the interpreter would otherwise free object by object on the way out (about
+    0.13 s for a 10 MB site); with the output flushed and no other thread running, there is
+    nothing left to clean up."""
+    import os
+    import threading
+
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # a closed pipe ("claimlint ... | head"): exit as Python would
+        raise SystemExit(code) from None
+    if threading.active_count() == 1:
+        os._exit(code)
+    raise SystemExit(code)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if not args_list or (args_list[0] not in COMMANDS and args_list[0] not in ("-h", "--help", "--version")):
