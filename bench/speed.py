@@ -463,14 +463,31 @@ def benchmark(args, py, pages, tmp: Path, page: Path, page_bytes: int, page_word
 
     # ---- cold start: a fresh process linting one ~5 KB page, as a user runs it (not pinned;
     # claimlint lints a small run in its own process whatever --jobs says). One warm-up each.
-    cold_cl, cold_pl, cold_py = Series(), Series(), Series()
+    # Two claimlint cold starts: with --no-cache (nothing read or written: a first run ever),
+    # and as a pre-commit hook runs after an edit: the default cache (in --cache-dir), kept from
+    # earlier runs, and the page changed since (a new first line each run), so its findings are
+    # not in the cache and it is linted; what is reused is what earlier runs learned about the
+    # rule pack's regexes (claimlint's regex_facts).
+    cold_cl, cold_pl, cold_py, hook_cl = Series(), Series(), Series(), Series()
+    page_text = page.read_text(encoding="utf-8")
+    edited = tmp / "edited-page.txt"
+    hook_cache = tmp / "hook-cache"
+    edits = iter(range(1, 1_000_000))
+
+    def edit_page() -> None:
+        edited.write_text(f"(edit {next(edits)})\n{page_text}", encoding="utf-8")
+
+    hook = cl + (["--cache-dir", str(hook_cache)] if has_cache_dir else []) + [str(edited)]
     run(cl + no_cache + [str(page)], tmp, out / "w.json")
     run(pl + [str(page)], tmp, out / "w.json")
+    run(hook, tmp, out / "w.json", prepare=edit_page)
     for _ in range(args.cold_runs):
         cold_cl.runs.append(run(cl + no_cache + [str(page)], tmp, out / "cold-cl.json", max_wait=wait))
         cold_pl.runs.append(run(pl + [str(page)], tmp, out / "cold-pl.json", max_wait=wait))
         cold_py.runs.append(run([py, "-c", "pass"], tmp, out / "cold-py.txt", max_wait=wait))
-    print(f"cold start: claimlint {cold_cl.median:.3f} s, proselint {cold_pl.median:.3f} s", flush=True)
+        hook_cl.runs.append(run(hook, tmp, out / "cold-hook.json", max_wait=wait, prepare=edit_page))
+    print(f"cold start: claimlint {cold_cl.median:.3f} s (--no-cache), {hook_cl.median:.3f} s (hook run, "
+          f"page edited), proselint {cold_pl.median:.3f} s", flush=True)
 
     # ---- throughput over the corpus, tools interleaved in each round
     one_cl, one_pl, two_cl = Series(), Series(), Series()
@@ -543,7 +560,11 @@ def benchmark(args, py, pages, tmp: Path, page: Path, page_bytes: int, page_word
     if has_jobs:
         rows.append(("peak memory per process, `--jobs 2`, MB", f"{two_cl.peak_mb:.0f}", "", "",
                      f"<= {TARGETS['peak_mb']}", verdict(two_cl.peak_mb <= TARGETS["peak_mb"])))
-    rows.append((f"cold start, one {page_bytes / 1000:.1f} KB page ({page_words} words), s",
+    rows.append((f"cold start, one {page_bytes / 1000:.1f} KB page ({page_words} words), a hook run after an "
+                 "edit (cache folder kept, page not in it), s",
+                 f"{hook_cl.median:.3f}", f"{cold_pl.median:.3f}", f"{hook_cl.median / cold_pl.median:.2f}",
+                 f"<= {TARGETS['cold_start_s']}", verdict(hook_cl.median <= TARGETS["cold_start_s"])))
+    rows.append(("cold start, the same page, first run ever (`--no-cache`: nothing read or written), s",
                  f"{cold_cl.median:.3f}", f"{cold_pl.median:.3f}", f"{cold_cl.median / cold_pl.median:.2f}",
                  f"<= {TARGETS['cold_start_s']}", verdict(cold_cl.median <= TARGETS["cold_start_s"])))
     rows.append(("(`python -c pass` alone, s)", f"{cold_py.median:.3f}", f"{cold_py.median:.3f}", "", "", ""))
@@ -562,7 +583,8 @@ def benchmark(args, py, pages, tmp: Path, page: Path, page_bytes: int, page_word
         series.append(("claimlint --jobs 2", two_cl))
     if cache:
         series += [("claimlint cache first run", first), ("claimlint cache second run", second)]
-    series += [("claimlint cold start", cold_cl), ("proselint cold start", cold_pl)]
+    series += [("claimlint cold start (hook run)", hook_cl), ("claimlint cold start (--no-cache)", cold_cl),
+               ("proselint cold start", cold_pl)]
     noisy = [f"{name} {s.spread:.2f}" for name, s in series if s.spread > NOISE]
     busy = [f"{name} {s.foreign:.0%}" for name, s in series if s.foreign > 0.1]
 

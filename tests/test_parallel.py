@@ -181,3 +181,21 @@ def test_a_rule_error_is_reported_as_in_a_serial_run(cli, write, force_workers):
     spread = cli("check", "--no-cache", "--jobs", "2", "--rules-dir", "house", "site")
     assert serial.code == spread.code == 2
     assert spread.err == serial.err and "XY901-wonder-cream.yaml" in spread.err
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_files_are_read_with_the_configured_size_limit(cli, site, force_workers, monkeypatch, jobs):
+    # The configured limit (not the built-in ceiling) reaches every reader, in workers too: a
+    # file that grows past it between the size check and the read is refused with that limit.
+    from claimlint.files import InputError
+
+    def reader(path, encoding=None, max_bytes=None):
+        raise InputError(f"read with a limit of {max_bytes} bytes")
+
+    monkeypatch.setattr(parallel, "START_METHOD", "fork")  # a forked worker keeps this reader
+    monkeypatch.setattr(parallel, "read_file", reader)
+    report = cli("check", "--no-cache", "--jobs", jobs, "--max-file-size", "10MB", "--format", "json", "site").json()
+    messages = {e["message"] for e in report["errors"] if "read with a limit" in e["message"]}
+    assert messages == {f"read with a limit of {10 * 1024 * 1024} bytes"}
+    if jobs == "2":
+        assert parallel.last_run.in_workers > 0

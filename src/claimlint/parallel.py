@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from . import regex_facts
-from .files import InputError, read_file
+from .files import MAX_FILE_BYTES, InputError, read_file
 from .models import Diagnostic, Finding
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -120,7 +120,7 @@ def _input_error(path: str, exc: InputError) -> FileResult:
 
 
 def lint_one(engine: Engine, path: str, text: str | None, input_format: str | None, encoding: str | None,
-             bibliography: list[str]) -> tuple[FileResult, str | None]:
+             bibliography: list[str], max_bytes: int = MAX_FILE_BYTES) -> tuple[FileResult, str | None]:
     """Read (unless ``text`` is given) and lint one file; the result and the hash of its text."""
     from .api import lint_document_text
     from .cache import text_hash
@@ -128,7 +128,7 @@ def lint_one(engine: Engine, path: str, text: str | None, input_format: str | No
 
     if text is None:
         try:
-            text = read_file(path, encoding)
+            text = read_file(path, encoding, max_bytes)
         except InputError as exc:
             return _input_error(path, exc), None
     findings, problems = lint_document_text(engine, text, path, input_format or format_for_path(path), bibliography)
@@ -146,7 +146,8 @@ def lint_files(files: list[str], config: Config, *, input_format: str | None = N
         engine = get_engine(config)
         bibliography = _bibliography(config)
         stats.in_process = len(files)
-        return [lint_one(engine, path, None, input_format, encoding, bibliography)[0] for path in files]
+        return [lint_one(engine, path, None, input_format, encoding, bibliography, config.max_file_size)[0]
+                for path in files]
 
     if cache is not None:  # what earlier runs learned about the rule pack's regexes
         regex_facts.load(cache.directory)
@@ -176,7 +177,7 @@ def _lint_files(files: list[str], config: Config, input_format: str | None, enco
                 todo.append((index, 0))
             continue
         try:
-            text = read_file(path, encoding)
+            text = read_file(path, encoding, config.max_file_size)
         except InputError as exc:
             results[index] = _input_error(path, exc)
             continue
@@ -252,7 +253,7 @@ class _Run:
 
     def lint_here(self, index: int) -> None:
         result, digest = lint_one(self.engine, self.files[index], self.texts.pop(index, None), self.input_format,
-                                  self.encoding, self.bibliography)
+                                  self.encoding, self.bibliography, self.config.max_file_size)
         self.stats.in_process += 1
         self.done(index, result, digest)
 
@@ -372,7 +373,8 @@ def _init_worker(config: Config, bibliography: list[str], input_format: str | No
         pass
     from .api import get_engine
 
-    _worker.update(bibliography=bibliography, input_format=input_format, encoding=encoding)
+    _worker.update(bibliography=bibliography, input_format=input_format, encoding=encoding,
+                   max_bytes=config.max_file_size)
     try:
         _worker["engine"] = get_engine(config)
     except Exception:  # reported by the parent, which builds the engine again to raise the error
@@ -390,7 +392,7 @@ def _lint_batch(items: list[tuple[int, str]]) -> bytes | None:
     out = []
     for index, path in items:
         result, digest = lint_one(engine, path, None, _worker["input_format"], _worker["encoding"],
-                                  _worker["bibliography"])
+                                  _worker["bibliography"], _worker["max_bytes"])
         out.append((index, _pack(result), digest))
     return zlib.compress(pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL), 1)
 
