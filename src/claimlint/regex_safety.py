@@ -26,6 +26,8 @@ except ImportError:  # pragma: no cover - Python 3.10
 
 from .regexes import parse
 
+#: A group followed by an unbounded or large repeat: ")*", ")+", "){".
+_REPEATED_GROUP = re.compile(r"\)[*+{]")
 _REPEATS = {_c.MAX_REPEAT, _c.MIN_REPEAT}  # POSSESSIVE_REPEAT (3.11+) never gives characters back
 #: A bounded repeat with at least this many iterations is treated as unbounded: ``(a+){1,100}`` is as slow.
 LARGE_REPEAT = 32
@@ -35,6 +37,8 @@ _SAMPLES = [chr(i) for i in range(256)] + list("ĀıſƒΩωЖжअ中ー０１\
 
 def backtracking_risk(pattern: str, flags: int = re.IGNORECASE) -> str | None:
     """A short description of the nested repeat that may backtrack catastrophically, or None."""
+    if not _REPEATED_GROUP.search(pattern) and not flags & re.VERBOSE and "(?x" not in pattern:
+        return None  # only a repeated group can hold a nested repeat (verbose mode may space it out)
     try:
         parsed = parse(pattern, flags)
     except (re.error, RecursionError, OverflowError):

@@ -40,7 +40,9 @@ def _parse(pattern: str, flags: int):
 def check(pattern: str, flags: int = RULE_FLAGS) -> None:
     """Raise ``re.error`` as ``re.compile`` would, without compiling: parse errors, and the one
     error the compiler itself finds, a look-behind whose width is not fixed."""
-    _check_lookbehinds(list(parse(pattern, flags)))
+    tree = parse(pattern, flags)
+    if "(?<=" in pattern or "(?<!" in pattern:  # no look-behind, nothing more to check
+        _check_lookbehinds(list(tree))
 
 
 def _check_lookbehinds(items: list) -> None:
