@@ -34,7 +34,7 @@ def assert_contract(doc: Document) -> None:
         assert block.kind in BLOCK_KINDS
         assert block.text and block.text == block.text.strip(), block
         assert len(block.starts) == len(block.ends) == len(block.text)
-        assert isinstance(block.starts, tuple) and isinstance(block.ends, tuple)
+        assert block.starts.typecode == block.ends.typecode == "q"  # compact offset maps
         for i, ch in enumerate(block.text):
             start, end = block.starts[i], block.ends[i]
             assert 0 <= start < end <= len(doc.text), (block, i)

@@ -9,9 +9,14 @@ that line, column and offsets always point into the original file.
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any
+
+#: Offset maps hold one machine integer per character (``array``), not a Python int object
+#: each: a 5 MB page's maps take 80 MB instead of about 400 MB.
+OFFSET_TYPE = "q"
 
 #: Block kinds a reader may produce. All of them are prose.
 BLOCK_KINDS = ("heading", "paragraph", "list_item", "table_cell", "blockquote", "alt_text")
@@ -24,13 +29,14 @@ class Block:
     ``starts[i]`` is the offset in the original file where the source of
     ``text[i]`` begins and ``ends[i]`` where it ends (exclusive): one character
     for plain text, the whole of ``&amp;`` for a decoded entity, ``\r\n`` for a
-    line break. Both never decrease, and ``starts[i] < ends[i] <= starts[i+1]``.
+    line break. Both never decrease, and ``starts[i] < ends[i] <= starts[i+1]``. Both are
+    ``array("q")`` (compact; treat them as read-only).
     """
 
     kind: str
     text: str
-    starts: tuple[int, ...]
-    ends: tuple[int, ...]
+    starts: array = field(hash=False)
+    ends: array = field(hash=False)
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """Map a non-empty [start, end) span of ``text`` to a span of the original file."""

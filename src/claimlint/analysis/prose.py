@@ -11,9 +11,10 @@ came from, so any span found by matching maps back exactly.
 from __future__ import annotations
 
 import re
+from array import array
 from dataclasses import dataclass
 
-from ..document import Block, Document
+from ..document import OFFSET_TYPE, Block, Document
 from ..nlp import BLOCK_SEPARATOR
 
 #: One-for-one replacements applied before matching.
@@ -69,8 +70,8 @@ class Prose:
     """The analysis string of a document and its map back to the original text."""
 
     text: str
-    starts: list[int]
-    ends: list[int]
+    starts: array  # array(OFFSET_TYPE), one entry per character of ``text``
+    ends: array
     #: (start, end, kind) of each block in ``text``.
     blocks: list[tuple[int, int, str]]
 
@@ -81,7 +82,7 @@ class Prose:
 
 
 
-def _append_block(block: Block, parts: list[str], starts: list[int], ends: list[int]) -> None:
+def _append_block(block: Block, parts: list[str], starts: array, ends: array) -> None:
     """Append a block's folded prose: whitespace runs become one space, invisible
     characters and line-break hyphens go, look-alike and compatibility letters become
     the plain letters they stand for.
@@ -133,8 +134,8 @@ def _append_block(block: Block, parts: list[str], starts: list[int], ends: list[
 
 def assemble(document: Document) -> Prose:
     parts: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
+    starts = array(OFFSET_TYPE)
+    ends = array(OFFSET_TYPE)
     blocks: list[tuple[int, int, str]] = []
     for block in document.blocks:
         begin = len(starts)

@@ -11,8 +11,9 @@ as a ``"\\n"`` mapped to the original line ending.
 from __future__ import annotations
 
 import re
+from array import array
 
-from claimlint.document import Block, Comment, Document
+from claimlint.document import OFFSET_TYPE, Block, Comment, Document
 
 
 class ProseBuilder:
@@ -26,8 +27,8 @@ class ProseBuilder:
 
     def __init__(self, shift: int = 0) -> None:
         self._parts: list[str] = []
-        self.starts: list[int] = []
-        self.ends: list[int] = []
+        self.starts = array(OFFSET_TYPE)
+        self.ends = array(OFFSET_TYPE)
         self.shift = shift
 
     def add_run(self, source: str, start: int, end: int) -> None:
@@ -67,7 +68,7 @@ class ProseBuilder:
         """Return the collected prose as a trimmed ``Block`` (``None`` if blank) and reset."""
         text = "".join(self._parts)
         starts, ends = self.starts, self.ends
-        self._parts, self.starts, self.ends = [], [], []
+        self._parts, self.starts, self.ends = [], array(OFFSET_TYPE), array(OFFSET_TYPE)
         stripped = text.strip()
         if not stripped:
             return None
@@ -75,7 +76,7 @@ class ProseBuilder:
         stop = lead + len(stripped)
         if lead or stop != len(text):
             starts, ends = starts[lead:stop], ends[lead:stop]
-        return Block(kind, stripped, tuple(starts), tuple(ends))
+        return Block(kind, stripped, starts, ends)
 
 
 _LINE_END = re.compile(r"\r\n|\r|\n")
