@@ -92,6 +92,20 @@ def test_a_changed_rule_file_invalidates(cli, site, write, monkeypatch):
     assert "is off-brand" in second.out and "banned house wording" not in second.out
 
 
+def test_a_long_running_program_sees_an_edited_rule(site, write, workdir):
+    # One process, two lint_paths calls with a cache: the second uses the edited rule, and
+    # does not store the old rule's findings under the new rule's key.
+    write("house/XY901-wonder-cream.yaml", WONDER_RULE)
+    config = Config(rule_dirs=[str(workdir / "house")])
+    cache = Cache(workdir / ".claimlint_cache")
+    before = lint_paths([str(site)], config=config, cache=cache)
+    assert any("banned house wording" in f.message for f in before.findings)
+    write("house/XY901-wonder-cream.yaml", WONDER_RULE.replace("is banned house wording", "is off-brand"))
+    after = lint_paths([str(site)], config=config, cache=cache)
+    messages = [f.message for f in after.findings if f.rule == "XY901"]
+    assert messages and all("is off-brand" in m for m in messages)
+
+
 def test_a_changed_cue_file_in_a_pack_invalidates(cli, site, write):
     write("house/XY901-wonder-cream.yaml", WONDER_RULE)
     write("house/_shared/extra.yaml", "cues:\n  house-extra:\n    phrases: [miracle]\n")

@@ -26,6 +26,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from .cache import Cache
 
 _ENGINES: dict[tuple, Engine] = {}
+#: The rule files' stamp each engine of ``_ENGINES`` was built from.
+_STAMPS: dict[tuple, tuple] = {}
 
 
 def rule_dirs_for(config: Config) -> list[Path]:
@@ -73,13 +75,23 @@ def severities_for(pack: RulePack, config: Config) -> dict[str, str]:
     return out
 
 
-def get_engine(config: Config | None = None) -> Engine:
-    """The engine for a config, built once per process and reused."""
+def get_engine(config: Config | None = None, *, check_rule_files: bool = False) -> Engine:
+    """The engine for a config, built once per process and reused.
+
+    With ``check_rule_files`` (each ``lint_paths`` run), the rule files' sizes and modification
+    times are part of the key, so a long-running program that edits a rule gets a new engine
+    (and the old one is dropped); without it (``lint_text``, called per document) the rules are
+    read once per process.
+    """
     config = config or Config()
-    key = (tuple(str(d) for d in rule_dirs_for(config)), tuple(config.select), tuple(config.extend_select),
-           tuple(config.ignore), tuple(sorted(config.severity.items())), config.profile, config.model)
+    dirs = rule_dirs_for(config)
+    key: tuple = (tuple(str(d) for d in dirs), tuple(config.select), tuple(config.extend_select),
+                  tuple(config.ignore), tuple(sorted(config.severity.items())), config.profile, config.model)
+    if check_rule_files and key in _ENGINES and _STAMPS.get(key) != _rule_files_stamp(dirs):
+        del _ENGINES[key]  # a rule file changed since this engine was built
     engine = _ENGINES.get(key)
     if engine is None:
+        stamp = _rule_files_stamp(dirs)
         pack = load_rule_pack(config)
         try:
             engine = Engine(pack, select_rules(pack, config), severities_for(pack, config), model=config.model,
@@ -89,7 +101,21 @@ def get_engine(config: Config | None = None) -> Engine:
                             f"model: cannot load the spaCy pipeline {config.model!r} ({exc.__class__.__name__}); "
                             "install it, or leave --model out to use the built-in blank English pipeline") from None
         _ENGINES[key] = engine
+        _STAMPS[key] = stamp
     return engine
+
+
+def _rule_files_stamp(dirs: list[Path]) -> tuple:
+    """(path, size, modification time) of every rule and cue file the loader would read."""
+    stamp = []
+    for directory in dirs:
+        for path in sorted(Path(directory).rglob("*.y*ml")):
+            try:
+                st = path.stat()
+            except OSError:
+                continue
+            stamp.append((str(path), st.st_size, st.st_mtime_ns))
+    return tuple(stamp)
 
 
 def _bibliography(config: Config) -> list[str]:

@@ -143,7 +143,7 @@ def lint_files(files: list[str], config: Config, *, input_format: str | None = N
     global last_run
     stats = last_run = RunStats(files=len(files))
     if cache is None and jobs <= 1:  # the plain serial run, exactly as it always was
-        engine = get_engine(config)
+        engine = get_engine(config, check_rule_files=True)
         bibliography = _bibliography(config)
         stats.in_process = len(files)
         return [lint_one(engine, path, None, input_format, encoding, bibliography, config.max_file_size)[0]
@@ -205,7 +205,7 @@ def _lint_files(files: list[str], config: Config, input_format: str | None, enco
     # A cache hit was stored under this very config and rule pack, so they are valid; otherwise
     # build the engine (as a serial run does) even with nothing left to lint, to report their errors.
     if left or not stats.cached:
-        run.engine = get_engine(config)
+        run.engine = get_engine(config, check_rule_files=True)
     for index in left:
         run.lint_here(index)
     return results  # type: ignore[return-value]
@@ -271,7 +271,7 @@ class _Run:
             return
         method = start_method()
         if method == "fork":  # forked workers inherit it (get_engine finds it built)
-            self.engine = get_engine(self.config)
+            self.engine = get_engine(self.config, check_rule_files=True)
         try:
             pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method),
                                        initializer=_init_worker,
@@ -324,7 +324,7 @@ class _Run:
             with _children_ignore_ctrl_c():
                 feed()  # starts the workers
             if self.engine is None:
-                self.engine = get_engine(self.config)  # while the workers start; raises the config's errors
+                self.engine = get_engine(self.config, check_rule_files=True)  # while the workers start; raises the config's errors
             while queue or pending:
                 if pending:
                     collect(0)
@@ -376,7 +376,7 @@ def _init_worker(config: Config, bibliography: list[str], input_format: str | No
     _worker.update(bibliography=bibliography, input_format=input_format, encoding=encoding,
                    max_bytes=config.max_file_size)
     try:
-        _worker["engine"] = get_engine(config)
+        _worker["engine"] = get_engine(config, check_rule_files=True)
     except Exception:  # reported by the parent, which builds the engine again to raise the error
         _worker["engine"] = None
 
