@@ -45,7 +45,7 @@ def _fold_table() -> dict[int, int]:
     """Whitespace to " ", and the letters the regex engine's IGNORECASE treats as one
     (``s`` and the long ``ſ``, ``k`` and the Kelvin sign, ...) to one of them."""
     table = {ord(c): ord(" ") for c in SPACES}
-    extra = getattr(sre_compiler, "_EXTRA_CASES", None) or {}
+    extra = getattr(sre_compiler, "_EXTRA_CASES", None) or getattr(sre_compiler, "_ignorecase_fixes", None) or {}
     for lower, others in extra.items():
         first = min((lower, *others))
         for member in (lower, *others):
