@@ -118,3 +118,13 @@ def test_regexes_are_compiled_when_a_text_needs_them():
     assert rs.finditer("This cures acne.") == [("a", 5, 15)]
     assert rs._compiled[0] is not None and rs._compiled[1] is None  # "regrows" never appeared
     assert rs.compiled(1).pattern == r"\bregrows\s+hair\b" and rs.compiled(1).flags & re.I
+
+
+def test_an_ascii_word_boundary_is_honoured():
+    # Under (?a), \b also stands inside "éacne": the pattern must be tried there too.
+    sources = [("k", r"(?a)\bacne\b", re.I), ("u", r"\bacne\b", re.I)]
+    rs = RegexSet(sources)
+    text = "Éacne, acne."
+    regexes = [(key, re.compile(pattern, flags)) for key, pattern, flags in sources]
+    assert sorted(rs.finditer(text)) == plain_scan(regexes, text)
+    assert ("k", 1, 5) in rs.finditer(text)

@@ -56,6 +56,7 @@ def _fold_table() -> dict[int, int]:
 
 FOLD = _fold_table()
 SPACE_RUN = re.compile(" {2,}")
+_ASCII_FLAG = re.compile(r"\(\?[a-zA-Z-]*a")
 #: Per key length n: the next n characters of a folded text, a run of spaces counting as one.
 HEAD: dict[int, re.Pattern[str]] = {}
 _REPEATS = (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT, getattr(sre_c, "POSSESSIVE_REPEAT", sre_c.MAX_REPEAT))
@@ -195,7 +196,11 @@ def _pattern_keys(pattern: str, flags: int) -> tuple[set[str], bool] | None:
     keys = {key for key, _, _ in starts}
     if any(not key or (len(key) == 1 and key.isalpha()) for key in keys):
         return None
-    anchored = all(a for _, _, a in starts) and all(k[0].isalnum() or k[0] == "_" for k in keys)
+    # At a word start, as the trigger's Unicode "\\b" sees it: not so under the ASCII flag
+    # ("(?a)"), whose \\b also stands between "é" and "a".
+    ascii_flag = bool(flags & re.ASCII) or _ASCII_FLAG.search(pattern) is not None
+    anchored = (not ascii_flag and all(a for _, _, a in starts)
+                and all(k[0].isalnum() or k[0] == "_" for k in keys))
     return keys, anchored
 
 
