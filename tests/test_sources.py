@@ -34,7 +34,7 @@ def assert_contract(doc: Document) -> None:
         assert block.kind in BLOCK_KINDS
         assert block.text and block.text == block.text.strip(), block
         assert len(block.starts) == len(block.ends) == len(block.text)
-        assert block.starts.typecode == block.ends.typecode == "q"  # compact offset maps
+        assert type(block.starts) is type(block.ends)  # tuples, or compact arrays for a large block
         for i, ch in enumerate(block.text):
             start, end = block.starts[i], block.ends[i]
             assert 0 <= start < end <= len(doc.text), (block, i)
@@ -500,3 +500,26 @@ def test_readers_are_exposed_per_module() -> None:
     assert READERS["markdown"] is markdown_source.read
     assert READERS["html"] is html_source.read
     assert READERS["text"] is text_source.read
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html", "text"])
+def test_a_large_page_keeps_its_offsets_in_compact_arrays(fmt: str) -> None:
+    from array import array
+
+    from claimlint.analysis.prose import assemble
+
+    paragraph = "Our serum &amp; balm soothe dry skin on the arms and legs.\r\n"
+    if fmt == "html":
+        text = "<h1>Care</h1>\n<p>" + paragraph * 400 + "</p>\n<p>It cures acne.</p>\n"
+    else:
+        text = "# Care\n\n" + paragraph * 400 + "\nIt cures acne.\n"
+    doc = read_document(text, "big", fmt)
+    assert_contract(doc)
+    big = max(doc.blocks, key=lambda b: len(b.text))
+    assert isinstance(big.starts, array) and isinstance(doc.blocks[0].starts, array)  # the heading too
+    small = read_document("# Care\n\nIt cures acne.\n", "small", fmt)
+    assert isinstance(small.blocks[0].starts, tuple)  # a small file keeps plain tuples
+    prose = assemble(doc)
+    assert isinstance(prose.starts, array)
+    start = prose.text.index("cures acne")
+    assert text[slice(*prose.original_span(start, start + len("cures acne")))] == "cures acne"

@@ -9,14 +9,15 @@ that line, column and offsets always point into the original file.
 
 from __future__ import annotations
 
-from array import array
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Sequence
 
-#: Offset maps hold one machine integer per character (``array``), not a Python int object
-#: each: a 5 MB page's maps take 80 MB instead of about 400 MB.
+#: Offset maps of large blocks and documents hold one machine integer per character
+#: (``array``), not a Python int object each: a 5 MB page's maps take 80 MB instead of about
+#: 400 MB. Small ones stay tuples and lists, which are quicker to build.
 OFFSET_TYPE = "q"
+COMPACT_FROM = 10_000
 
 #: Block kinds a reader may produce. All of them are prose.
 BLOCK_KINDS = ("heading", "paragraph", "list_item", "table_cell", "blockquote", "alt_text")
@@ -30,13 +31,14 @@ class Block:
     ``text[i]`` begins and ``ends[i]`` where it ends (exclusive): one character
     for plain text, the whole of ``&amp;`` for a decoded entity, ``\r\n`` for a
     line break. Both never decrease, and ``starts[i] < ends[i] <= starts[i+1]``. Both are
-    ``array("q")`` (compact; treat them as read-only).
+    tuples, or compact ``array("q")`` in a file of ``COMPACT_FROM`` characters or more
+    (read-only either way).
     """
 
     kind: str
     text: str
-    starts: array = field(hash=False)
-    ends: array = field(hash=False)
+    starts: Sequence[int] = field(hash=False)
+    ends: Sequence[int] = field(hash=False)
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """Map a non-empty [start, end) span of ``text`` to a span of the original file."""

@@ -14,7 +14,7 @@ import re
 from array import array
 from dataclasses import dataclass
 
-from ..document import OFFSET_TYPE, Block, Document
+from ..document import COMPACT_FROM, OFFSET_TYPE, Block, Document
 from ..nlp import BLOCK_SEPARATOR
 
 #: One-for-one replacements applied before matching.
@@ -70,8 +70,8 @@ class Prose:
     """The analysis string of a document and its map back to the original text."""
 
     text: str
-    starts: array  # array(OFFSET_TYPE), one entry per character of ``text``
-    ends: array
+    starts: list[int] | array  # one entry per character of ``text`` (an array for a large document)
+    ends: list[int] | array
     #: (start, end, kind) of each block in ``text``.
     blocks: list[tuple[int, int, str]]
 
@@ -82,7 +82,7 @@ class Prose:
 
 
 
-def _append_block(block: Block, parts: list[str], starts: array, ends: array) -> None:
+def _append_block(block: Block, parts: list[str], starts: list[int] | array, ends: list[int] | array) -> None:
     """Append a block's folded prose: whitespace runs become one space, invisible
     characters and line-break hyphens go, look-alike and compatibility letters become
     the plain letters they stand for.
@@ -134,8 +134,9 @@ def _append_block(block: Block, parts: list[str], starts: array, ends: array) ->
 
 def assemble(document: Document) -> Prose:
     parts: list[str] = []
-    starts = array(OFFSET_TYPE)
-    ends = array(OFFSET_TYPE)
+    large = sum(len(block.text) for block in document.blocks) >= COMPACT_FROM
+    starts: list[int] | array = array(OFFSET_TYPE) if large else []
+    ends: list[int] | array = array(OFFSET_TYPE) if large else []
     blocks: list[tuple[int, int, str]] = []
     for block in document.blocks:
         begin = len(starts)

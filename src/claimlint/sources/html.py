@@ -13,7 +13,7 @@ import re
 from html.entities import html5
 from html.parser import HTMLParser
 
-from claimlint.document import Block, Comment, Document
+from claimlint.document import COMPACT_FROM, Block, Comment, Document
 from claimlint.sources.text import ProseBuilder
 
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "title"})
@@ -115,7 +115,8 @@ class _Reader(HTMLParser):
         self.stack: list[tuple[str, str, bool]] = []
         self.open_counts: dict[str, int] = {}
         self.skip_depth = 0
-        self.cur = ProseBuilder(shift)
+        self.compact = len(source) >= COMPACT_FROM
+        self.cur = ProseBuilder(shift, self.compact)
         self.dead = False  # inside an unclosed comment that runs to the end
 
     def _offset(self) -> int:
@@ -213,7 +214,7 @@ class _Reader(HTMLParser):
                 continue
             group = next((g for g in (2, 3, 4) if m.group(g) is not None), None)
             if group is not None:
-                builder = ProseBuilder(self.shift)
+                builder = ProseBuilder(self.shift, self.compact)
                 emit_text(builder, self.source, base + m.start(group), base + m.end(group))
                 block = builder.build("alt_text")
                 if block is not None:

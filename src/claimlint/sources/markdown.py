@@ -18,7 +18,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from ruamel.yaml import YAML
 
-from claimlint.document import Block, Comment, Document
+from claimlint.document import COMPACT_FROM, Block, Comment, Document
 from claimlint.sources import html as html_reader
 from claimlint.sources.text import ProseBuilder
 
@@ -120,7 +120,7 @@ class _Aligner:
         if tok.map:
             lo = max(lo, self._line_offset(tok.map[0]))
             hi = self._line_offset(tok.map[1])
-        builder = ProseBuilder()
+        builder = ProseBuilder(compact=len(self.text) >= COMPACT_FROM)
         found: list[Block] = []
         self.cursor = self._walk(tok.children or [], builder, lo, hi, found)
         block = builder.build(kind)
@@ -192,7 +192,7 @@ class _Aligner:
             elif t == "image":
                 k = self.text.find("![", pos, hi)
                 pos = k + 2 if k != -1 else pos
-                alt = ProseBuilder()
+                alt = ProseBuilder(compact=len(self.text) >= COMPACT_FROM)
                 pos = self._walk(tok.children or [], alt, pos, hi, found)
                 pos = self._skip_link_tail(pos, hi)
                 block = alt.build("alt_text")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from array import array
 
-from claimlint.document import OFFSET_TYPE, Block, Comment, Document
+from claimlint.document import COMPACT_FROM, OFFSET_TYPE, Block, Comment, Document
 
 
 class ProseBuilder:
@@ -23,13 +23,15 @@ class ProseBuilder:
     chunk of a larger file and still record offsets into the whole file.
     """
 
-    __slots__ = ("_parts", "starts", "ends", "shift")
+    __slots__ = ("_parts", "starts", "ends", "shift", "compact")
 
-    def __init__(self, shift: int = 0) -> None:
+    def __init__(self, shift: int = 0, compact: bool = False) -> None:
         self._parts: list[str] = []
-        self.starts = array(OFFSET_TYPE)
-        self.ends = array(OFFSET_TYPE)
+        self.starts: list[int] = []
+        self.ends: list[int] = []
         self.shift = shift
+        #: Build blocks with compact offset arrays (the readers ask for them for a large file).
+        self.compact = compact
 
     def add_run(self, source: str, start: int, end: int) -> None:
         """Add ``source[start:end]`` verbatim: every character maps to itself."""
@@ -68,7 +70,7 @@ class ProseBuilder:
         """Return the collected prose as a trimmed ``Block`` (``None`` if blank) and reset."""
         text = "".join(self._parts)
         starts, ends = self.starts, self.ends
-        self._parts, self.starts, self.ends = [], array(OFFSET_TYPE), array(OFFSET_TYPE)
+        self._parts, self.starts, self.ends = [], [], []
         stripped = text.strip()
         if not stripped:
             return None
@@ -76,7 +78,9 @@ class ProseBuilder:
         stop = lead + len(stripped)
         if lead or stop != len(text):
             starts, ends = starts[lead:stop], ends[lead:stop]
-        return Block(kind, stripped, starts, ends)
+        if self.compact:
+            return Block(kind, stripped, array(OFFSET_TYPE, starts), array(OFFSET_TYPE, ends))
+        return Block(kind, stripped, tuple(starts), tuple(ends))
 
 
 _LINE_END = re.compile(r"\r\n|\r|\n")
@@ -155,7 +159,7 @@ def read(text: str, path: str) -> Document:
     if current:
         groups.append(current)
 
-    builder = ProseBuilder()
+    builder = ProseBuilder(compact=len(text) >= COMPACT_FROM)
     for index, group in enumerate(groups):
         first = group[0]
         builder.add_run(text, first.text_start, first.end)
