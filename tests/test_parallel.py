@@ -52,7 +52,10 @@ def force_workers(monkeypatch):
     monkeypatch.setattr(parallel, "TAKE_BACK", False)
 
 
-def test_jobs_2_gives_the_same_json_report_as_jobs_1(cli, site, force_workers):
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_jobs_2_gives_the_same_json_report_as_jobs_1(cli, site, force_workers, monkeypatch, method):
+    # forked from the built engine (Linux, one thread) or spawned (elsewhere, or beside threads)
+    monkeypatch.setattr(parallel, "START_METHOD", method)
     serial = cli("check", "--no-cache", "--jobs", "1", "--format", "json", "site")
     assert parallel.last_run.workers == 0 and parallel.last_run.in_process == 34
     spread = cli("check", "--no-cache", "--jobs", "2", "--format", "json", "site")
@@ -199,3 +202,18 @@ def test_files_are_read_with_the_configured_size_limit(cli, site, force_workers,
     assert messages == {f"read with a limit of {10 * 1024 * 1024} bytes"}
     if jobs == "2":
         assert parallel.last_run.in_workers > 0
+
+
+def test_workers_are_forked_only_when_no_other_thread_runs(monkeypatch):
+    import sys
+    import threading
+
+    monkeypatch.setattr(parallel, "START_METHOD", None)
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    assert parallel.start_method() == "fork"
+    monkeypatch.setattr(threading, "active_count", lambda: 3)  # a server's threads: fork is unsafe
+    assert parallel.start_method() == "spawn"
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    monkeypatch.setattr(sys, "platform", "darwin")
+    assert parallel.start_method() == "spawn"
