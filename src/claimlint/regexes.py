@@ -41,7 +41,7 @@ def check(pattern: str, flags: int = RULE_FLAGS) -> None:
     """Raise ``re.error`` as ``re.compile`` would, without compiling: parse errors, and the one
     error the compiler itself finds, a look-behind whose width is not fixed."""
     tree = parse(pattern, flags)
-    if "(?<=" in pattern or "(?<!" in pattern:  # no look-behind, nothing more to check
+    if "(?<=" in pattern or "(?<!" in pattern:  # only a look-behind can fail past the parser
         _check_lookbehinds(list(tree))
 
 
