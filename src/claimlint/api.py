@@ -16,7 +16,7 @@ from .bibliography import load_bibliography
 from .config import Config, config_line, find_config
 from .engine import Engine
 from .files import InputError, discover, over_size_limit, read_file
-from .loader import RuleError, RulePack, builtin_rules_dir, load_pack
+from .loader import RuleError, RulePack, builtin_rules_dir, load_pack, rule_files
 from .models import Diagnostic, Finding, Report, ToolInfo
 from .rule_model import Rule
 from .sources import format_for_path, read_document
@@ -87,11 +87,12 @@ def get_engine(config: Config | None = None, *, check_rule_files: bool = False) 
     dirs = rule_dirs_for(config)
     key: tuple = (tuple(str(d) for d in dirs), tuple(config.select), tuple(config.extend_select),
                   tuple(config.ignore), tuple(sorted(config.severity.items())), config.profile, config.model)
-    if check_rule_files and key in _ENGINES and _STAMPS.get(key) != _rule_files_stamp(dirs):
+    # taken before the rules are read, so an edit made while they are read shows next time
+    stamp = _rule_files_stamp(dirs) if check_rule_files or key not in _ENGINES else None
+    if stamp is not None and key in _ENGINES and _STAMPS.get(key) != stamp:
         del _ENGINES[key]  # a rule file changed since this engine was built
     engine = _ENGINES.get(key)
     if engine is None:
-        stamp = _rule_files_stamp(dirs)
         pack = load_rule_pack(config)
         try:
             engine = Engine(pack, select_rules(pack, config), severities_for(pack, config), model=config.model,
@@ -109,7 +110,7 @@ def _rule_files_stamp(dirs: list[Path]) -> tuple:
     """(path, size, modification time) of every rule and cue file the loader would read."""
     stamp = []
     for directory in dirs:
-        for path in sorted(Path(directory).rglob("*.y*ml")):
+        for path in rule_files(directory):
             try:
                 st = path.stat()
             except OSError:

@@ -222,7 +222,9 @@ def settings_fingerprint(config: Config, input_format: str | None, encoding: str
 
 
 def _rules_hash(dirs: tuple[str, ...]) -> str:
-    """Every rule and cue file the loader would read (``*.y*ml`` under each rule directory)."""
+    """Every rule and cue file the loader would read (``loader.rule_files``)."""
+    from .loader import rule_files
+
     digest = hashlib.sha256()
     for directory in dirs:
         root = Path(directory)
@@ -230,7 +232,7 @@ def _rules_hash(dirs: tuple[str, ...]) -> str:
         if not root.is_dir():
             digest.update(b"missing\0")
             continue
-        for path in sorted(root.rglob("*.y*ml")):
+        for path in rule_files(root):
             digest.update(f"file\0{path.relative_to(root).as_posix()}\0".encode("utf-8", "surrogatepass"))
             try:
                 data = path.read_bytes()

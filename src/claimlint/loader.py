@@ -206,6 +206,12 @@ def load_rule_file(path: Path) -> Rule:
     return rule
 
 
+def rule_files(directory: Path) -> list[Path]:
+    """Every rule and cue file in a rule directory (``*.yaml``/``*.yml`` at any depth; cues
+    under ``_shared/``), in the order they are read."""
+    return sorted(Path(directory).rglob("*.y*ml")) if Path(directory).is_dir() else []
+
+
 def load_pack(dirs: list[Path]) -> RulePack:
     """Load the rules and cues of several directories; later ones add to earlier ones."""
     pack = RulePack()
@@ -217,7 +223,7 @@ def load_pack(dirs: list[Path]) -> RulePack:
                 if name in pack.cues and str(directory) == str(dirs[0]):
                     raise RuleError(cue_path, None, f"cue '{name}' is defined twice")
                 pack.cues[name] = cue
-        for rule_path in sorted(directory.rglob("*.y*ml")):
+        for rule_path in rule_files(directory):
             if "_shared" in rule_path.relative_to(directory).parts:
                 continue
             rule = load_rule_file(rule_path)

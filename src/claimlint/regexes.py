@@ -80,22 +80,16 @@ def compile_parsed(pattern: str, flags: int = RULE_FLAGS) -> re.Pattern[str]:
     if known is not None and "code" in known:  # compiled by an earlier run
         try:
             groupindex = dict(known["groupindex"])
-            indexgroup = [None] * (known["groups"] + 1)
-            for name, index in groupindex.items():
-                indexgroup[index] = name
             return _sre.compile(pattern, known["all_flags"], regex_facts.decode_code(known["code"]), known["groups"],
-                                groupindex, tuple(indexgroup))
+                                groupindex, _indexgroup(groupindex, known["groups"] + 1))
         except Exception:  # a damaged entry: compile it again
             pass
     try:
         tree = parse(pattern, flags)
         code = _sre_compiler._code(tree, flags)
         state = tree.state
-        indexgroup = [None] * state.groups
-        for name, index in state.groupdict.items():
-            indexgroup[index] = name
         compiled = _sre.compile(pattern, flags | state.flags, code, state.groups - 1, state.groupdict,
-                                tuple(indexgroup))
+                                _indexgroup(state.groupdict, state.groups))
     except re.error:
         raise
     except Exception:  # another Python's internals: the public way, which parses again
@@ -103,6 +97,14 @@ def compile_parsed(pattern: str, flags: int = RULE_FLAGS) -> re.Pattern[str]:
     regex_facts.record(pattern, flags, code=regex_facts.encode_code(code), groups=state.groups - 1,
                        groupindex=dict(state.groupdict), all_flags=flags | state.flags)
     return compiled
+
+
+def _indexgroup(groupindex: dict[str, int], groups: int) -> tuple:
+    """Group number -> name (None for unnamed groups), as ``_sre.compile`` takes it."""
+    names: list[str | None] = [None] * groups
+    for name, index in groupindex.items():
+        names[index] = name
+    return tuple(names)
 
 
 @lru_cache(maxsize=256)

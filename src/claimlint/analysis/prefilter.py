@@ -250,9 +250,9 @@ class RegexSet:
             if index:
                 trie = _trie_regex(set(index))
                 trigger = compiled_regex((r"\b(?=" if anchored else "(?=") + trie + ")", 0)
-                self.passes.append((trigger, index, sorted({len(k) for k in index}, reverse=True), {}))
-                for top in {p[2][0] for p in self.passes}:
-                    HEAD.setdefault(top, re.compile(r"(?: +|[^ ]){1,%d}" % top))
+                lengths = sorted({len(k) for k in index}, reverse=True)
+                self.passes.append((trigger, index, lengths, {}))
+                HEAD.setdefault(lengths[0], re.compile(r"(?: +|[^ ]){1,%d}" % lengths[0]))
 
     def compiled(self, i: int) -> re.Pattern[str]:
         rx = self._compiled[i]
